@@ -51,8 +51,14 @@ class TableSpec:
         return [self.source, self.name]
 
 
-def _t(source: Source, name: str, columns: str, dates: str = "", required: bool = False,
-       description: str = "") -> TableSpec:
+def _t(
+    source: Source,
+    name: str,
+    columns: str,
+    dates: str = "",
+    required: bool = False,
+    description: str = "",
+) -> TableSpec:
     return TableSpec(
         source=source,
         name=name,
@@ -64,51 +70,133 @@ def _t(source: Source, name: str, columns: str, dates: str = "", required: bool 
 
 
 SSDA903_TABLES: tuple[TableSpec, ...] = (
-    _t("ssda903", "header", "CHILD, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB", "DOB, MC_DOB", True,
-       "Every child looked after in the year plus every care leaver in the OC3 cohort."),
-    _t("ssda903", "episodes",
-       "CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE, "
-       "HOME_POST, PL_POST, URN", "DECOM, DEC", True,
-       "Every episode of care open at any time in the year."),
-    _t("ssda903", "reviews", "CHILD, DOB, REVIEW, REVIEW_CODE", "DOB, REVIEW",
-       description="Statutory reviews held in the year."),
-    _t("ssda903", "missing", "CHILD, DOB, MISSING, MIS_START, MIS_END", "DOB, MIS_START, MIS_END",
-       True, "Missing (M) and away (A) episodes from care that started or were open in the year."),
-    _t("ssda903", "oc2",
-       "CHILD, DOB, SDQ_SCORE, SDQ_REASON, CONVICTED, HEALTH_CHECK, IMMUNISATIONS, TEETH_CHECK, "
-       "HEALTH_ASSESSMENT, SUBSTANCE_MISUSE, INTERVENTION_RECEIVED, INTERVENTION_OFFERED", "DOB",
-       description="Children looked after continuously for 12 months at 31 March."),
-    _t("ssda903", "oc3", "CHILD, DOB, IN_TOUCH, ACTIV, ACCOM", "DOB", True,
-       "Care leavers whose 17th to 21st birthday falls in the year."),
-    _t("ssda903", "uasc", "CHILD, SEX, DOB, DUC", "DOB, DUC",
-       description="Unaccompanied asylum-seeking children."),
-    _t("ssda903", "ad1",
-       "CHILD, DOB, DATE_INT, DATE_MATCH, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR",
-       "DOB, DATE_INT, DATE_MATCH", description="Adoptions."),
-    _t("ssda903", "placed_for_adoption",
-       "CHILD, DOB, DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED",
-       "DOB, DATE_PLACED, DATE_PLACED_CEASED", description="Children placed for adoption."),
-    _t("ssda903", "previous_permanence", "CHILD, DOB, PREV_PERM, LA_PERM, DATE_PERM", "DOB",
-       description="Previous permanence arrangements. DATE_PERM may be partial, so it is text."),
-    _t("ssda903", "sw_episodes", "CHILD, DOB, SW_ID, SW_DECOM, SW_DEC, SW_REASON",
-       "DOB, SW_DECOM, SW_DEC", description="Social worker episodes (from 2023-24)."),
+    _t(
+        "ssda903",
+        "header",
+        "CHILD, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB",
+        "DOB, MC_DOB",
+        True,
+        "Every child looked after in the year plus every care leaver in the OC3 cohort.",
+    ),
+    _t(
+        "ssda903",
+        "episodes",
+        "CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE, "
+        "HOME_POST, PL_POST, URN",
+        "DECOM, DEC",
+        True,
+        "Every episode of care open at any time in the year.",
+    ),
+    _t(
+        "ssda903",
+        "reviews",
+        "CHILD, DOB, REVIEW, REVIEW_CODE",
+        "DOB, REVIEW",
+        description="Statutory reviews held in the year.",
+    ),
+    _t(
+        "ssda903",
+        "missing",
+        "CHILD, DOB, MISSING, MIS_START, MIS_END",
+        "DOB, MIS_START, MIS_END",
+        True,
+        "Missing (M) and away (A) episodes from care that started or were open in the year.",
+    ),
+    _t(
+        "ssda903",
+        "oc2",
+        "CHILD, DOB, SDQ_SCORE, SDQ_REASON, CONVICTED, HEALTH_CHECK, IMMUNISATIONS, TEETH_CHECK, "
+        "HEALTH_ASSESSMENT, SUBSTANCE_MISUSE, INTERVENTION_RECEIVED, INTERVENTION_OFFERED",
+        "DOB",
+        description="Children looked after continuously for 12 months at 31 March.",
+    ),
+    _t(
+        "ssda903",
+        "oc3",
+        "CHILD, DOB, IN_TOUCH, ACTIV, ACCOM",
+        "DOB",
+        True,
+        "Care leavers whose 17th to 21st birthday falls in the year.",
+    ),
+    _t(
+        "ssda903",
+        "uasc",
+        "CHILD, SEX, DOB, DUC",
+        "DOB, DUC",
+        description="Unaccompanied asylum-seeking children.",
+    ),
+    _t(
+        "ssda903",
+        "ad1",
+        "CHILD, DOB, DATE_INT, DATE_MATCH, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR",
+        "DOB, DATE_INT, DATE_MATCH",
+        description="Adoptions.",
+    ),
+    _t(
+        "ssda903",
+        "placed_for_adoption",
+        "CHILD, DOB, DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED",
+        "DOB, DATE_PLACED, DATE_PLACED_CEASED",
+        description="Children placed for adoption.",
+    ),
+    _t(
+        "ssda903",
+        "previous_permanence",
+        "CHILD, DOB, PREV_PERM, LA_PERM, DATE_PERM",
+        "DOB",
+        description="Previous permanence arrangements. DATE_PERM may be partial, so it is text.",
+    ),
+    _t(
+        "ssda903",
+        "sw_episodes",
+        "CHILD, DOB, SW_ID, SW_DECOM, SW_DEC, SW_REASON",
+        "DOB, SW_DECOM, SW_DEC",
+        description="Social worker episodes (from 2023-24).",
+    ),
 )
 
 LOCAL_TABLES: tuple[TableSpec, ...] = (
-    _t("local", "teams", "TEAM_ID, TEAM_NAME, DISTRICT, SERVICE",
-       description="Teams, each in a district or County."),
-    _t("local", "workers", "SW_ID, TEAM_ID, ROLE, FTE, AGENCY, START_DATE, END_DATE",
-       "START_DATE, END_DATE", description="One row per worker spell in a team."),
-    _t("local", "allocations", "CHILD, SW_ID, CASE_TYPE, ALLOC_START, ALLOC_END",
-       "ALLOC_START, ALLOC_END", description="One row per allocation of a child to a worker."),
-    _t("local", "missing_from_home", "CHILD, DOB, MISSING, MIS_START, MIS_END",
-       "DOB, MIS_START, MIS_END",
-       description="Missing and away episodes of children not looked after at the time."),
-    _t("local", "return_interviews", "CHILD, MIS_START, OFFERED, OFFERED_DATE, ACCEPTED, RHI_DATE",
-       "MIS_START, OFFERED_DATE, RHI_DATE",
-       description="One row per missing episode with a return home interview record."),
-    _t("local", "peps", "CHILD, PEP_DATE, PEP_TYPE, STATUS, QUALITY", "PEP_DATE",
-       description="One row per Personal Education Plan meeting."),
+    _t(
+        "local",
+        "teams",
+        "TEAM_ID, TEAM_NAME, DISTRICT, SERVICE",
+        description="Teams, each in a district or County.",
+    ),
+    _t(
+        "local",
+        "workers",
+        "SW_ID, TEAM_ID, ROLE, FTE, AGENCY, START_DATE, END_DATE",
+        "START_DATE, END_DATE",
+        description="One row per worker spell in a team.",
+    ),
+    _t(
+        "local",
+        "allocations",
+        "CHILD, SW_ID, CASE_TYPE, ALLOC_START, ALLOC_END",
+        "ALLOC_START, ALLOC_END",
+        description="One row per allocation of a child to a worker.",
+    ),
+    _t(
+        "local",
+        "missing_from_home",
+        "CHILD, DOB, MISSING, MIS_START, MIS_END",
+        "DOB, MIS_START, MIS_END",
+        description="Missing and away episodes of children not looked after at the time.",
+    ),
+    _t(
+        "local",
+        "return_interviews",
+        "CHILD, MIS_START, OFFERED, OFFERED_DATE, ACCEPTED, RHI_DATE",
+        "MIS_START, OFFERED_DATE, RHI_DATE",
+        description="One row per missing episode with a return home interview record.",
+    ),
+    _t(
+        "local",
+        "peps",
+        "CHILD, PEP_DATE, PEP_TYPE, STATUS, QUALITY",
+        "PEP_DATE",
+        description="One row per Personal Education Plan meeting.",
+    ),
 )
 
 ALL_TABLES: tuple[TableSpec, ...] = SSDA903_TABLES + LOCAL_TABLES

@@ -1,0 +1,80 @@
+"""The raw layer of the warehouse: schemas and tables the loader writes and dbt reads.
+
+Raw tables hold the winning extract only ("latest extract wins", data contract):
+``raw_ssda903.<table>`` keeps, per (LA, collection year), the rows of the newest extract
+loaded; ``raw_local.<table>`` keeps, per LA, the rows of the newest local extract.
+Every contract column is kept as trimmed text (blank becomes NULL) so that a bad value
+never stops a load; typing happens in dbt staging and the data-quality gate reports it.
+
+``raw_meta.extract_files`` says, for the winning extracts, which files were supplied, so
+that a KPI can say "not supplied" instead of 0. ``raw_meta.load_events`` is the history of
+every file the loader looked at, with the outcome.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.lib.contract import ALL_TABLES, LINEAGE_COLUMNS, RAW_SCHEMA, TableSpec
+
+_LINEAGE_TYPES = {
+    "la_code": "varchar not null",
+    "collection_year": "varchar not null",
+    "extract_date": "date not null",
+    "source_file": "varchar not null",
+    "source_row": "integer not null",
+}
+
+META_DDL = (
+    "create schema if not exists raw_meta",
+    """
+    create table if not exists raw_meta.extract_files (
+        la_code varchar not null,
+        source varchar not null,            -- 'ssda903' or 'local'
+        collection_year varchar,            -- NULL for local extracts
+        extract_date date not null,
+        table_name varchar not null,
+        source_file varchar,                -- NULL when the file was not supplied
+        row_count integer not null,
+        is_supplied boolean not null,
+        fingerprint varchar,                -- sha256 of the file, to tell a re-delivery from a re-run
+        loaded_at timestamp not null
+    )
+    """,
+    """
+    create table if not exists raw_meta.load_events (
+        run_id varchar,
+        loaded_at timestamp not null,
+        la_code varchar,
+        source varchar,
+        collection_year varchar,
+        extract_date date,
+        table_name varchar,
+        source_file varchar not null,
+        outcome varchar not null,           -- loaded | unchanged | rejected | skipped_older | warning
+        message varchar,
+        row_count integer
+    )
+    """,
+)
+
+
+def raw_columns(spec: TableSpec) -> list[str]:
+    """Column names of a raw table, in order: contract columns (lower case), then lineage."""
+    return [c.lower() for c in spec.columns] + list(LINEAGE_COLUMNS[spec.source])
+
+
+def raw_table_ddl(spec: TableSpec) -> str:
+    cols = [f"{c.lower()} varchar" for c in spec.columns]
+    cols += [f"{c} {_LINEAGE_TYPES[c]}" for c in LINEAGE_COLUMNS[spec.source]]
+    return f"create table if not exists {spec.raw_table} (\n    " + ",\n    ".join(cols) + "\n)"
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw schema and table (empty) if missing. Safe to call on every run."""
+    for schema in sorted(set(RAW_SCHEMA.values())):
+        con.execute(f"create schema if not exists {schema}")
+    for spec in ALL_TABLES:
+        con.execute(raw_table_ddl(spec))
+    for ddl in META_DDL:
+        con.execute(ddl)
