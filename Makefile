@@ -1,0 +1,89 @@
+# The front door. `make` lists the targets; `make demo` and `make test` are all a newcomer needs.
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+SHELL := /bin/bash
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+BIN       := $(VENV)/bin
+STAMP     := $(VENV)/.installed
+UV_VERSION := 0.13.8
+HOST      ?= 127.0.0.1
+PORT      ?= 8050
+DAGSTER_PORT ?= 3000
+LA        ?= 850
+SEED      ?= 42
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+
+.PHONY: help install demo test lint fmt generate manifest materialize dev dashboard bench \
+        chromium lock clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(PY) -c requirements.lock -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## Create .venv (uv, exact pins) if missing or out of date
+
+lock: ## Re-resolve requirements.lock (every transitive version) from pyproject.toml
+	@test -x $(BIN)/uv || { python3 -m venv $(VENV) && $(BIN)/pip install -q uv==$(UV_VERSION); }
+	$(BIN)/uv pip compile --quiet --python-version 3.11 pyproject.toml --extra dev -o requirements.lock
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $@
+
+manifest: $(STAMP) ## Parse the dbt project (Dagster needs target/manifest.json at import)
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+generate: $(STAMP) ## Generate synthetic extracts into data/landing (LA=850 SEED=42)
+	$(BIN)/csc-synth --la $(LA) --seed $(SEED)
+
+materialize: manifest $(DAGSTER_HOME)/dagster.yaml ## Load, check, transform and publish everything
+	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
+
+demo: install ## Build everything on synthetic Hampshire data and serve the dashboard
+	@test -d data/landing/$(LA) || $(MAKE) --no-print-directory generate
+	@$(MAKE) --no-print-directory materialize
+	@echo ""
+	@echo "  Dashboard:  http://$(HOST):$(PORT)/"
+	@echo "  Dagster UI: run 'make dev' in another terminal, then open http://$(HOST):$(DAGSTER_PORT)/"
+	@echo ""
+	@$(MAKE) --no-print-directory dashboard
+
+dashboard: $(STAMP) ## Serve the dashboard with gunicorn (production WSGI server)
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60 \
+		--access-logfile - 'dashboards.app:create_server()'
+
+dev: manifest $(DAGSTER_HOME)/dagster.yaml ## Dagster UI with schedules and sensors (http://127.0.0.1:3000)
+	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(DAGSTER_PORT)
+
+chromium: ## Install Debian chromium for the browser tests if it is missing
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	  else echo "chromium is missing: install the Debian package 'chromium' (apt-get install chromium)"; exit 1; fi; }
+
+test: install chromium manifest ## Run the whole test suite, browser tests included
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff (Python) and sqlfluff (dbt SQL)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models --processes 2
+
+fmt: $(STAMP) ## Format Python and fix SQL style
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/sqlfluff fix dbt_project/models --processes 2
+
+bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/
+	$(PY) -m bench
+
+clean: ## Remove generated data, dbt artefacts and Dagster state (keeps .venv)
+	rm -rf data/landing data/warehouse.duckdb* data/serving dbt_project/target dbt_project/logs $(DAGSTER_HOME)

@@ -1,0 +1,18 @@
+"""The Dagster code location: `dagster dev -w workspace.yaml` or `make dev`."""
+
+import dagster as dg
+
+from pipelines.defs.ingest.assets import landing_extracts
+from pipelines.defs.publish.assets import serving_snapshot
+from pipelines.defs.quality.checks import GX_CHECKS
+from pipelines.defs.resources import build_resources
+from pipelines.defs.transform.assets import csc_dbt_models
+from pipelines.settings import get_settings
+
+defs = dg.Definitions(
+    assets=[landing_extracts, csc_dbt_models, serving_snapshot],
+    asset_checks=GX_CHECKS,
+    resources=build_resources(get_settings()),
+    # One process, one step at a time: DuckDB has a single writer (stack-notes E6).
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,77 @@
+"""Landing folder → raw tables: one step loads every table of the data contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.defs.constants import DUCKDB_POOL, GROUP_INGEST, OWNERS
+from pipelines.defs.resources import PathsResource
+from pipelines.lib.contract import ALL_TABLES
+from pipelines.lib.loader import LoadReport, load_landing
+
+RAW_SPECS = [
+    dg.AssetSpec(
+        key=spec.asset_key,
+        group_name=GROUP_INGEST,
+        kinds={"csv", "duckdb"},
+        owners=OWNERS,
+        description=f"{spec.description} Raw rows of {spec.file_name} from the winning extracts, "
+        f"as text, with lineage columns; table `{spec.raw_table}`.",
+        metadata={
+            "table": spec.raw_table,
+            "file": spec.file_name,
+            "required_file": spec.required_file,
+        },
+    )
+    for spec in ALL_TABLES
+]
+
+
+def _events_markdown(report: LoadReport) -> str:
+    rows = [e for e in report.events if e.table_name is None and e.outcome != "unchanged"]
+    if not rows:
+        return "Nothing new in the landing folder."
+    lines = ["| outcome | where | message |", "|---|---|---|"]
+    lines += [
+        f"| {e.outcome} | `{e.source_file}` | {e.message.replace('|', '/')} |" for e in rows[:200]
+    ]
+    return "\n".join(lines)
+
+
+@dg.multi_asset(specs=RAW_SPECS, pool=DUCKDB_POOL, can_subset=False)
+def landing_extracts(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, paths: PathsResource
+):
+    """Load the newest loadable extract of every LA and collection year into the raw layer.
+
+    A file that breaks the contract rejects its whole extract, with a message naming the
+    file, line and rule; what was loaded before stays (see ``pipelines/lib/loader.py``).
+    """
+    with duckdb.get_connection() as con:
+        report = load_landing(con, Path(paths.landing_dir), run_id=context.run_id)
+        totals = {
+            spec.raw_table: con.execute(f"select count(*) from {spec.raw_table}").fetchone()[0]
+            for spec in ALL_TABLES
+        }
+    for e in report.by_outcome("rejected"):
+        context.log.error(e.message)
+    for e in report.by_outcome("warning"):
+        context.log.warning(e.message)
+    context.log.info(f"landing: {report.summary()}")
+    events_md = dg.MetadataValue.md(_events_markdown(report))
+    for spec in ALL_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=spec.asset_key,
+            metadata={
+                "row_count": dg.MetadataValue.int(totals.get(spec.raw_table, 0)),
+                "rows_loaded_this_run": dg.MetadataValue.int(
+                    report.rows_loaded.get(spec.raw_table, 0)
+                ),
+                "load_summary": report.summary(),
+                "rejected_extracts": len(report.by_outcome("rejected")),
+                "landing_events": events_md,
+            },
+        )

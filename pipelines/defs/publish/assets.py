@@ -1,0 +1,48 @@
+"""The serving snapshot: the only thing the dashboard reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.defs.constants import DUCKDB_POOL, GROUP_PUBLISH, OWNERS, SERVING_SNAPSHOT
+from pipelines.defs.resources import PathsResource
+from pipelines.defs.transform.assets import MART_KEYS
+from pipelines.lib.publish import publish_snapshot
+
+
+@dg.asset(
+    key=SERVING_SNAPSHOT,
+    deps=MART_KEYS,
+    group_name=GROUP_PUBLISH,
+    kinds={"duckdb"},
+    owners=OWNERS,
+    pool=DUCKDB_POOL,
+)
+def serving_snapshot(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, paths: PathsResource
+) -> dg.MaterializeResult:
+    """Published snapshot of the marts (one file, swapped in atomically) for the dashboard.
+
+    Runs only after the marts were built and every blocking check upstream passed, so the
+    dashboard never shows data that failed the data-quality gate.
+    """
+    serving_dir = Path(paths.serving_dir)
+    with duckdb.get_connection() as con:
+        result = publish_snapshot(
+            con,
+            serving_dir / "serving.duckdb",
+            serving_dir / "serving.previous.duckdb",
+            context.run_id,
+        )
+    context.log.info(f"published {len(result.tables)} tables to {result.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(result.path)),
+            "tables": len(result.tables),
+            "kpi_values_rows": result.tables.get("marts.kpi_values", 0),
+            "published_at": result.published_at.isoformat(timespec="seconds"),
+        }
+    )
