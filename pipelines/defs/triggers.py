@@ -1,7 +1,5 @@
 """When the pipeline runs: when a new extract lands, and on a monthly full refresh."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg

@@ -1,7 +1,5 @@
 """Landing folder → raw tables: one step loads every table of the data contract."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg

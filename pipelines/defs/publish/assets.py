@@ -1,7 +1,5 @@
 """The serving snapshot: the only thing the dashboard reads."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg

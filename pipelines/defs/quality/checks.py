@@ -5,8 +5,6 @@ A failing ``error`` rule fails the check, which stops everything downstream in t
 are reported and do not block.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 

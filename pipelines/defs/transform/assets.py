@@ -1,7 +1,5 @@
 """dbt models as Dagster assets; dbt tests become asset checks (dagster-dbt default)."""
 
-from __future__ import annotations
-
 import os
 
 import dagster as dg
