@@ -26,6 +26,18 @@ RAW_SPECS = [
     )
     for spec in ALL_TABLES
 ]
+EXTRACT_FILES_KEY = dg.AssetKey(["raw_meta", "extract_files"])
+RAW_SPECS.append(
+    dg.AssetSpec(
+        key=EXTRACT_FILES_KEY,
+        group_name=GROUP_INGEST,
+        kinds={"duckdb"},
+        owners=OWNERS,
+        description="Which files each winning extract supplied (so a KPI can say 'not "
+        "supplied' rather than 0), one row per LA, source, collection year and table.",
+        metadata={"table": "raw_meta.extract_files"},
+    )
+)
 
 
 def _events_markdown(report: LoadReport) -> str:
@@ -54,12 +66,14 @@ def landing_extracts(
             spec.raw_table: con.execute(f"select count(*) from {spec.raw_table}").fetchone()[0]
             for spec in ALL_TABLES
         }
+        files = con.execute("select count(*) from raw_meta.extract_files").fetchone()[0]
     for e in report.by_outcome("rejected"):
         context.log.error(e.message)
     for e in report.by_outcome("warning"):
         context.log.warning(e.message)
     context.log.info(f"landing: {report.summary()}")
     events_md = dg.MetadataValue.md(_events_markdown(report))
+    yield dg.MaterializeResult(asset_key=EXTRACT_FILES_KEY, metadata={"row_count": files})
     for spec in ALL_TABLES:
         yield dg.MaterializeResult(
             asset_key=spec.asset_key,
