@@ -1,0 +1,33 @@
+{# Monthly KPIs have a value for every month of int_calendar__month_ends, for every LA. #}
+with
+
+month_ends as (
+    select * from {{ ref('int_calendar__month_ends') }}
+),
+
+monthly_kpis as (
+    select distinct
+        la_code,
+        kpi_id,
+    from {{ ref('kpi_values') }}
+    where period_type = 'month'
+),
+
+expected as (
+    select
+        month_ends.la_code,
+        month_ends.period_end,
+        monthly_kpis.kpi_id,
+    from month_ends
+    inner join monthly_kpis
+        on month_ends.la_code = monthly_kpis.la_code
+)
+
+select expected.*
+from expected
+anti join {{ ref('kpi_values') }} as kpi_values
+    on
+        expected.la_code = kpi_values.la_code
+        and expected.period_end = kpi_values.period_end
+        and expected.kpi_id = kpi_values.kpi_id
+        and kpi_values.period_type = 'month'
