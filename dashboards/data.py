@@ -1,0 +1,377 @@
+"""The only module that reads data: the published serving snapshot, read-only.
+
+The pipeline replaces the snapshot file atomically (``os.replace``) while the dashboard
+runs, and DuckDB lets a reader block a writer (stack-notes §7). So every call opens its
+own short-lived read-only connection, retries briefly on ``duckdb.IOException`` and
+never keeps a connection open. Results are cached per snapshot version (the file's
+path, inode, size and modification time), so a new snapshot is picked up on the next
+call without a restart, and repeated page loads cost no queries.
+
+Which file: the path given to ``create_app(serving_path=...)`` (kept in the Flask
+config under ``SERVING_PATH_KEY``), else ``get_settings().serving_path``
+(``$CSC_SERVING_DIR/serving.duckdb``). Tests may also wrap calls in ``use_snapshot``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import flask
+import pandas as pd
+
+from pipelines.settings import get_settings
+
+SERVING_PATH_KEY = "CSC_SERVING_PATH"
+LA_TOTAL = "ALL"
+#: Districts that are not places; listed after the named districts.
+TRAILING_DISTRICTS = ("County", "Unallocated")
+
+KPI_VALUE_COLUMNS = [
+    "period_type",
+    "period_start",
+    "period_end",
+    "is_partial",
+    "kpi_id",
+    "district",
+    "breakdown",
+    "numerator",
+    "denominator",
+    "value",
+    "status",
+]
+CATALOGUE_COLUMNS = [
+    "kpi_id",
+    "name",
+    "area",
+    "description",
+    "numerator",
+    "denominator",
+    "polarity",
+    "unit",
+    "frequency",
+    "source",
+    "breakdowns",
+    "decimals",
+    "sort_order",
+]
+
+_RETRIES = 5
+_CACHE_SIZE = 512
+_SQL_DIR = Path(__file__).parent / "sql"
+
+_override: ContextVar[Path | None] = ContextVar("serving_path_override", default=None)
+_cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+class NoSnapshot(RuntimeError):
+    """The serving snapshot has not been published yet."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"No published data yet at {path} — run `make demo`")
+        self.path = path
+
+
+# ##### Where the snapshot is
+
+
+@contextlib.contextmanager
+def use_snapshot(path: Path | str) -> Iterator[None]:
+    """Read ``path`` inside the block (tests and scripts; the app uses its Flask config)."""
+    token = _override.set(Path(path))
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def serving_path() -> Path:
+    override = _override.get()
+    if override is not None:
+        return override
+    if flask.has_app_context():
+        configured = flask.current_app.config.get(SERVING_PATH_KEY)
+        if configured:
+            return Path(configured)
+    return get_settings().serving_path
+
+
+def snapshot_exists() -> bool:
+    return serving_path().is_file()
+
+
+# ##### Reading
+
+
+@functools.cache
+def _sql(name: str) -> str:
+    return (_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _version(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise NoSnapshot(path) from None
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _fetch(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
+    """Run ``sql`` on the file at ``path`` now, read-only, and close it.
+
+    The file is attached to a fresh in-memory database rather than opened with
+    ``duckdb.connect(path)``: DuckDB shares one database instance per path within a
+    process, so while another thread's query holds the old snapshot open, a new
+    ``connect`` would read the replaced file's old contents.
+    """
+    attach = "attach '{}' as snapshot (read_only)".format(str(path).replace("'", "''"))
+    for attempt in range(_RETRIES):
+        try:
+            with duckdb.connect(":memory:") as con:
+                con.execute(attach)
+                con.execute("use snapshot")
+                return con.execute(sql, params or {}).df()
+        except duckdb.IOException:
+            if not path.is_file():
+                raise NoSnapshot(path) from None
+            if attempt == _RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def query(sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run parameterised ``sql`` on the snapshot; a copy of a cached frame per version."""
+    path = serving_path()
+    key = (_version(path), sql, _freeze(params))
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit.copy()
+    frame = _fetch(path, sql, params)
+    with _cache_lock:
+        _cache[key] = frame
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return frame.copy()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def tables() -> frozenset[str]:
+    """``schema.table`` of every table in the snapshot."""
+    frame = query(
+        "select table_schema || '.' || table_name as name from information_schema.tables "
+        "where table_catalog = current_database()"
+    )
+    return frozenset(frame["name"])
+
+
+def has_table(name: str) -> bool:
+    return name in tables()
+
+
+def columns(name: str) -> list[str]:
+    schema, table = name.split(".", 1)
+    frame = query(
+        "select column_name from information_schema.columns where table_catalog = "
+        "current_database() and table_schema = $schema and table_name = $table "
+        "order by ordinal_position",
+        {"schema": schema, "table": table},
+    )
+    return list(frame["column_name"])
+
+
+def _empty(cols: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(cols))
+
+
+# ##### What the pages ask for
+
+
+def las() -> list[str]:
+    """Local authorities in the snapshot (those with KPI values, else with extracts)."""
+    for table in ("marts.kpi_values", "meta.extract_files"):
+        if has_table(table):
+            frame = query(f"select distinct la_code from {table} order by la_code")
+            if not frame.empty:
+                return [str(v) for v in frame["la_code"].dropna()]
+    return []
+
+
+def catalogue() -> pd.DataFrame:
+    """The KPI catalogue, in its sort order."""
+    if not has_table("marts.kpi_catalogue"):
+        return _empty(CATALOGUE_COLUMNS)
+    return query("select * from marts.kpi_catalogue order by sort_order, kpi_id")
+
+
+def districts(la: str) -> list[str]:
+    """Districts of ``la`` (not the LA total): named ones A–Z, then County, Unallocated."""
+    if not has_table("marts.kpi_values"):
+        return []
+    frame = query(
+        "select distinct district from marts.kpi_values where la_code = $la and district <> $all",
+        {"la": la, "all": LA_TOTAL},
+    )
+    names = [str(d) for d in frame["district"]]
+    named = sorted(d for d in names if d not in TRAILING_DISTRICTS)
+    return named + [d for d in TRAILING_DISTRICTS if d in names]
+
+
+def kpi_splits(la: str) -> pd.DataFrame:
+    """(kpi_id, breakdown, period_type) present for ``la``."""
+    if not has_table("marts.kpi_values"):
+        return _empty(["kpi_id", "breakdown", "period_type"])
+    return query(
+        "select distinct kpi_id, breakdown, period_type from marts.kpi_values "
+        "where la_code = $la order by all",
+        {"la": la},
+    )
+
+
+def periods(la: str, period_type: str = "month") -> pd.DataFrame:
+    """Periods measured for ``la`` (period_start, period_end, is_partial), oldest first."""
+    if not has_table("marts.kpi_values"):
+        return _empty(["period_start", "period_end", "is_partial"])
+    return query(_sql("periods"), {"la": la, "period_type": period_type})
+
+
+def kpi_values(
+    la: str,
+    kpi_ids: Sequence[str],
+    district: str = LA_TOTAL,
+    breakdown: str = "all",
+    period_type: str = "month",
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """Values of several KPIs for one district and breakdown, ``start`` to ``end`` inclusive."""
+    if not has_table("marts.kpi_values"):
+        return _empty(KPI_VALUE_COLUMNS)
+    params = {
+        "la": la,
+        "kpi_ids": list(kpi_ids),
+        "district": district,
+        "breakdown": breakdown,
+        "period_type": period_type,
+        "start": None if start is None else pd.Timestamp(start).date(),
+        "end": None if end is None else pd.Timestamp(end).date(),
+    }
+    return query(_sql("kpi_values"), params)
+
+
+def kpi_series(
+    la: str,
+    kpi_id: str,
+    district: str = LA_TOTAL,
+    breakdown: str = "all",
+    period_type: str = "month",
+) -> pd.DataFrame:
+    """One KPI's whole series for one district and breakdown, oldest first."""
+    return kpi_values(la, [kpi_id], district, breakdown, period_type)
+
+
+def headline_series(la: str) -> pd.DataFrame:
+    """Every KPI's LA-total series at its headline breakdown and period type."""
+    if not has_table("marts.kpi_values"):
+        return _empty(["kpi_id", "breakdown", *KPI_VALUE_COLUMNS[:4], *KPI_VALUE_COLUMNS[7:]])
+    return query(_sql("headline_series"), {"la": la})
+
+
+def latest_values(la: str) -> pd.DataFrame:
+    """The latest headline value of every KPI for the LA total."""
+    frame = headline_series(la)
+    if frame.empty:
+        return frame
+    latest = frame.groupby("kpi_id")["period_end"].transform("max")
+    return frame[frame["period_end"] == latest].reset_index(drop=True)
+
+
+def district_latest(la: str, kpi_id: str, breakdown: str, period_type: str) -> pd.DataFrame:
+    """One KPI for every district and the LA total at the latest period measured."""
+    if not has_table("marts.kpi_values"):
+        return _empty(["district", *KPI_VALUE_COLUMNS[1:4], *KPI_VALUE_COLUMNS[7:]])
+    params = {"la": la, "kpi_id": kpi_id, "breakdown": breakdown, "period_type": period_type}
+    return query(_sql("district_latest"), params)
+
+
+def targets() -> pd.DataFrame:
+    """Board targets per KPI (``reference.targets``); empty when not published."""
+    if not has_table("reference.targets"):
+        return _empty(["kpi_id", "target", "tolerance"])
+    return query("select * from reference.targets")
+
+
+def comparators() -> pd.DataFrame:
+    """Published comparator figures per KPI (``reference.comparators``); may be empty."""
+    if not has_table("reference.comparators"):
+        return _empty(["kpi_id", "comparator", "year", "value", "source"])
+    return query("select * from reference.comparators")
+
+
+def freshness(la: str | None) -> dict[str, Any]:
+    """Latest supplied extract date of ``la`` and when the snapshot was published."""
+    info: dict[str, Any] = {"extract_date": None, "published_at": None, "run_id": None}
+    if la and has_table("meta.extract_files"):
+        frame = query(
+            "select max(extract_date) as extract_date from meta.extract_files "
+            "where la_code = $la and is_supplied",
+            {"la": la},
+        )
+        value = frame["extract_date"].iloc[0]
+        info["extract_date"] = None if pd.isna(value) else pd.Timestamp(value)
+    if has_table("meta.publish_info"):
+        frame = query(
+            "select published_at, run_id from meta.publish_info order by published_at desc limit 1"
+        )
+        if not frame.empty:
+            info["published_at"] = pd.Timestamp(frame["published_at"].iloc[0])
+            info["run_id"] = frame["run_id"].iloc[0]
+    return info
+
+
+def rejected_loads(la: str) -> pd.DataFrame:
+    """Rejected deliveries of ``la`` not superseded by a later successful load."""
+    if not has_table("meta.load_events"):
+        return _empty(["loaded_at", "source", "collection_year", "extract_date", "source_file"])
+    return query(_sql("rejected_loads"), {"la": la})
+
+
+def action_rhi(la: str, district: str | None = None) -> pd.DataFrame:
+    """Due missing episodes still without a return interview (child-level; managers only)."""
+    table = "marts.action_rhi_outstanding"
+    if not has_table(table):
+        return pd.DataFrame()
+    cols = columns(table)
+    where, params = [], {}
+    if "la_code" in cols:
+        where.append("la_code = $la")
+        params["la"] = la
+    if district and district != LA_TOTAL and "district" in cols:
+        where.append("district = $district")
+        params["district"] = district
+    order = " order by days_since_return desc" if "days_since_return" in cols else ""
+    clause = f" where {' and '.join(where)}" if where else ""
+    return query(f"select * from {table}{clause}{order}", params)

@@ -1,0 +1,15 @@
+"""Any unknown path."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+dash.register_page(__name__, path="/404", name="Page not found", title="Page not found", nav=False)
+
+
+def layout(**_query):
+    return [
+        html.H1("Page not found"),
+        html.P(["Try the ", dcc.Link("board scorecard", href="/"), "."]),
+    ]

@@ -1,0 +1,38 @@
+"""/ — the board scorecard. Query string: ``la``."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, html
+
+from dashboards import data, ids
+from dashboards.components import messages
+from dashboards.views import scorecard as view
+
+dash.register_page(
+    __name__,
+    path="/",
+    name="Board scorecard",
+    title="Board scorecard",
+    description="Every KPI for the whole authority: latest, target, RAG, comparators.",
+    order=0,
+    nav=True,
+)
+
+
+def layout(**query):
+    try:
+        return view.page(query)
+    except data.NoSnapshot:
+        return [html.H1("Board scorecard"), messages.no_snapshot()]
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.SCORECARD_DOWNLOAD, "data"),
+        Input(ids.SCORECARD_DOWNLOAD_BUTTON, "n_clicks"),
+        State(ids.SCORECARD_LA, "data"),
+        prevent_initial_call=True,
+    )
+    def download(n_clicks, la):
+        return view.download(la)

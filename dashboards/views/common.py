@@ -1,0 +1,72 @@
+"""Pieces several views share: KPI metadata lookup and links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from dashboards import formatting as fmt
+from dashboards import urlstate
+from dashboards.components.grid import column, records
+
+#: Columns of a "figures by period" grid (``period_rows``).
+PERIOD_COLUMNS = [
+    column("period", "Period"),
+    column("numerator", "Numerator", numeric=True),
+    column("denominator", "Denominator", numeric=True),
+    column("value", "Value", numeric=True),
+    column("shown", "Shown as"),
+    column("status", "Status"),
+]
+
+
+def kpi_meta(catalogue: pd.DataFrame, kpi_id: str) -> dict[str, Any]:
+    """The catalogue row of ``kpi_id``; a stub named after the id when it is not listed."""
+    rows = catalogue[catalogue["kpi_id"] == kpi_id]
+    if rows.empty:
+        return {
+            "kpi_id": kpi_id,
+            "name": kpi_id,
+            "unit": None,
+            "polarity": "info",
+            "decimals": None,
+        }
+    return rows.iloc[0].to_dict()
+
+
+def kpi_href(kpi_id: str, **query: str | None) -> str:
+    return f"/kpi/{kpi_id}" + urlstate.encode(query)
+
+
+def period_rows(frame: pd.DataFrame, kpi: dict, label_column: str | None = None) -> list[dict]:
+    """Grid rows of KPI values: a label (the period, or ``label_column``), numerator,
+    denominator, the value rounded as shown, the value as shown ("no cases"…), status."""
+    unit, places = kpi.get("unit"), fmt.decimals_for(kpi.get("unit"), kpi.get("decimals"))
+    if label_column:
+        labels = list(frame[label_column])
+    else:
+        labels = [
+            fmt.period_label(t, s, e, p)
+            for t, s, e, p in zip(
+                frame["period_type"],
+                frame["period_start"],
+                frame["period_end"],
+                frame["is_partial"],
+                strict=True,
+            )
+        ]
+    out = pd.DataFrame(
+        {
+            label_column or "period": labels,
+            "numerator": list(frame["numerator"]),
+            "denominator": list(frame["denominator"]),
+            "value": [None if fmt.is_missing(v) else round(v, places) for v in frame["value"]],
+            "shown": [
+                fmt.format_value(v, unit, places, s)
+                for v, s in zip(frame["value"], frame["status"], strict=True)
+            ],
+            "status": list(frame["status"]),
+        }
+    )
+    return records(out)
