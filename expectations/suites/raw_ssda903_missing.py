@@ -1,75 +1,145 @@
-"""SSDA903 missing table (``raw_ssda903.missing``): missing and away episodes from care."""
+"""SSDA903 missing (``raw_ssda903.missing``): missing and away episodes from care."""
 
-from expectations.rules import Rule, Suite
+from __future__ import annotations
 
-_KEY = ["la_code", "collection_year", "child", "mis_start"]
+from expectations import helpers as h
+from expectations.rules import Example, Suite, check, in_set, is_date, not_before, not_blank, unique
+from pipelines.lib import codesets
+
+MISSING = {
+    "child": "C2",
+    "dob": "01/06/2012",
+    "missing": "A",
+    "mis_start": "20/06/2024",
+    "mis_end": "21/06/2024",
+}
 
 SUITE = Suite(
     name="raw_ssda903_missing",
     table="raw_ssda903.missing",
-    date_columns=("dob", "mis_start", "mis_end"),
+    valid_rows=(
+        {
+            **MISSING,
+            "child": "C1",
+            "dob": "01/01/2010",
+            "missing": "M",
+            "mis_start": "01/06/2024",
+            "mis_end": "02/06/2024",
+        },
+    ),
+    example_row=MISSING,
     rules=(
-        Rule(
-            "CSC-ID-01",
-            "error",
-            "CHILD is blank",
-            "ExpectColumnValuesToNotBeNull",
-            {"column": "child"},
+        not_blank("CSC-MISSING-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        check(
+            "CSC-MISSING-CHILD",
+            "CHILD has a missing episode but no row in header.csv of the same extract",
+            ("child",),
+            lambda df, batch: h.child_in(df, batch, "header"),
+            bad=Example({"child": "C9"}),
         ),
-        Rule(
+        unique(
+            "CSC-MISSING-KEY",
+            "The same missing episode (CHILD, MIS_START) appears more than once",
+            ("child", "mis_start"),
+            bad=Example({"child": "C1", "mis_start": "01/06/2024"}),
+        ),
+        check(
             "564",
-            "error",
-            "MIS_START (missing episode start date) is blank",
-            "ExpectColumnValuesToNotBeNull",
-            {"column": "mis_start"},
+            "Child was missing or away from placement without authorisation and the date "
+            "started is blank.",
+            ("missing", "mis_start"),
+            lambda df, _: ~(df["missing"].isin(codesets.MISSING) & df["mis_start"].isna()),
+            bad=Example({"mis_start": None}),
         ),
-        Rule(
+        check(
+            "565",
+            "The date that the child started to be missing or away from placement without "
+            "authorisation has been completed but whether the child was missing or away from "
+            "placement without authorisation has not been completed.",
+            ("missing", "mis_start"),
+            lambda df, _: ~(df["mis_start"].notna() & df["missing"].isna()),
+            bad=Example({"missing": None}, also=("566",)),
+        ),
+        check(
+            "566",
+            "The date that the child's episode of being missing or away from placement without "
+            "authorisation ended has been completed but whether the child was missing or away "
+            "without authorisation has not been completed.",
+            ("missing", "mis_end"),
+            lambda df, _: ~(df["mis_end"].notna() & df["missing"].isna()),
+            bad=Example({"missing": None, "mis_start": None}),
+        ),
+        in_set(
             "1006",
-            "error",
-            "MISSING is not a valid code (M missing, A away)",
-            "ExpectColumnValuesToBeInSet",
-            {"column": "missing", "value_set": ["M", "A"]},
+            "Missing type invalid.",
+            "missing",
+            codesets.MISSING,
+            bad=Example({"missing": "X"}),
+            hint="M: missing (whereabouts unknown); A: away from placement without authorisation.",
         ),
-        Rule(
-            "CSC-DATE-MIS_START",
-            "error",
-            "MIS_START is not a date in dd/mm/yyyy or yyyy-mm-dd form",
-            "ExpectColumnValuesToBeInSet",
-            {"column": "mis_start__is_date", "value_set": [True]},
+        is_date(
+            "CSC-MISSING-MIS_START",
+            "MIS_START is not a valid date",
+            "mis_start",
+            bad=Example({"mis_start": "31/02/2024"}),
+            good=Example({"mis_start": "2024-06-20"}),
         ),
-        Rule(
-            "CSC-DATE-MIS_END",
-            "error",
-            "MIS_END is not a date in dd/mm/yyyy or yyyy-mm-dd form (blank is allowed: "
-            "still missing)",
-            "ExpectColumnValuesToBeInSet",
-            {"column": "mis_end__is_date", "value_set": [True]},
+        is_date(
+            "CSC-MISSING-MIS_END",
+            "MIS_END is not a valid date (blank is allowed: still missing)",
+            "mis_end",
+            bad=Example({"mis_end": "2024/06/21"}),
+            good=Example({"mis_end": None}),
         ),
-        Rule(
-            "CSC-MIS-01",
-            "error",
+        not_before(
+            "CSC-MISSING-ORDER",
             "MIS_END is before MIS_START",
-            "ExpectColumnPairValuesAToBeGreaterThanB",
-            {
-                "column_A": "mis_end__date",
-                "column_B": "mis_start__date",
-                "or_equal": True,
-                "ignore_row_if": "either_value_is_missing",
-            },
+            "mis_end",
+            "mis_start",
+            bad=Example({"mis_start": "05/06/2024", "mis_end": "04/06/2024"}),
+            good=Example({"mis_start": "05/06/2024", "mis_end": "05/06/2024"}),
         ),
-        Rule(
-            "CSC-KEY-MISSING",
-            "error",
-            "the same missing episode (CHILD, MIS_START) appears more than once in the file",
-            "ExpectCompoundColumnsToBeUnique",
-            {"column_list": _KEY},
+        check(
+            "570",
+            "The date that the child started to be missing or away from placement without "
+            "authorisation is after the end of the collection year.",
+            ("mis_start",),
+            lambda df, _: ~(df["mis_start__date"] > h.year_end(df)),
+            bad=Example({"mis_start": "01/04/2025", "mis_end": None}, also=("CSC-MISSING-FUTURE",)),
         ),
-        Rule(
-            "CSC-DATE-DOB",
-            "warning",
-            "DOB is not a date in dd/mm/yyyy or yyyy-mm-dd form",
-            "ExpectColumnValuesToBeInSet",
-            {"column": "dob__is_date", "value_set": [True]},
+        check(
+            "571",
+            "The date that the child ceased to be missing or away from placement without "
+            "authorisation is before the start or after the end of the collection year.",
+            ("mis_end",),
+            lambda df, _: h.none_of(
+                df["mis_end__date"] < h.year_start(df), df["mis_end__date"] > h.year_end(df)
+            ),
+            bad=Example({"mis_start": "20/03/2024", "mis_end": "25/03/2024"}),
+            good=Example({"mis_start": "20/03/2024", "mis_end": "01/04/2024"}),
+        ),
+        check(
+            "CSC-MISSING-FUTURE",
+            "MIS_START or MIS_END is after the extract date",
+            ("mis_start", "mis_end"),
+            lambda df, _: h.none_of(
+                df["mis_start__date"] > h.extract_day(df), df["mis_end__date"] > h.extract_day(df)
+            ),
+            bad=Example({"mis_end": "01/11/2024"}),
+            good=Example({"mis_end": "31/10/2024"}),
+        ),
+        check(
+            "586",
+            "Dates of missing periods are before child’s date of birth.",
+            ("mis_start", "dob"),
+            lambda df, _: ~(df["mis_start__date"] <= df["dob__date"]),
+            bad=Example({"dob": "20/06/2024"}),
+        ),
+        is_date(
+            "CSC-MISSING-DOB",
+            "DOB is not a valid date",
+            "dob",
+            bad=Example({"dob": "not a date"}),
         ),
     ),
 )

@@ -1,19 +1,31 @@
-"""Run a data-quality suite (``expectations/``) with Great Expectations on a pandas frame.
+"""Run the data-quality suites (``expectations/``) with Great Expectations on pandas frames.
 
-GX cannot validate DuckDB over SQL (stack-notes §6), so the table is read into pandas and
-validated with an ephemeral context. GX is imported inside :func:`validate`: it costs
-about 3 s, which would otherwise be paid by every import of the code location.
+GX cannot validate DuckDB over SQL (stack-notes §6), so tables are validated as pandas
+frames in an ephemeral context. Its costs are fixed per expectation and per call, not per
+row, so the gate validates *one frame per table holding every extract of the run* in one
+context (:class:`GxSession`), and splits the failing rows by extract afterwards.
+
+Preparing a frame: every date column of the contract gets ``<col>__date`` (parsed, NaT when
+blank or unreadable) and ``<col>__is_date`` (blank or readable); then each rule that needs
+pandas derives its pass/fail column (:func:`expectations.rules.check`), possibly looking at
+the other tables of the same extract through a :class:`expectations.rules.Batch`.
+
+GX is imported inside :class:`GxSession`: the import costs about 3 s, which would otherwise
+be paid by every import of the code location.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from expectations.rules import Rule, Suite
-from pipelines.lib.contract import DATE_FORMATS
+from expectations.rules import Batch, Rule, Scope, Suite
+from expectations.suites import ALL_SUITES
+from pipelines.lib.contract import DATE_FORMATS, TABLES_BY_KEY
 
 #: Columns that locate a failing row for the engineer, when the table has them.
 LOCATOR_COLUMNS = (
@@ -24,23 +36,37 @@ LOCATOR_COLUMNS = (
     "source_row",
     "child",
 )
-MAX_ROWS_PER_RULE = 10_000  # row-level detail kept per rule and run; the count is always exact
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleResult:
     rule: Rule
     passed: bool
     failing_count: int
     checked_count: int
-    failing_rows: list[dict] = field(default_factory=list)
+    #: Positions (in the prepared frame) of every failing row.
+    index: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    frame: pd.DataFrame | None = None
+
+    def rows(self, limit: int | None = None) -> list[dict]:
+        """The failing rows' locators and the values of the rule's columns."""
+        if self.frame is None or not len(self.index):
+            return []
+        idx = self.index if limit is None else self.index[:limit]
+        cols = [c for c in (*LOCATOR_COLUMNS, *self.rule.columns) if c in self.frame.columns]
+        return self.frame.iloc[idx][list(dict.fromkeys(cols))].to_dict("records")
+
+    @property
+    def failing_rows(self) -> list[dict]:
+        return self.rows(20)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SuiteResult:
     suite: Suite
     results: list[RuleResult]
     seconds: float
+    frame: pd.DataFrame | None = None  # the prepared frame the rules ran on
 
     @property
     def errors(self) -> list[RuleResult]:
@@ -55,80 +81,184 @@ class SuiteResult:
         """True when no error rule failed (warnings do not block)."""
         return not self.errors
 
+    @property
+    def rows_checked(self) -> int:
+        return 0 if self.frame is None else len(self.frame)
+
+
+# ----------------------------------------------------------------------------- preparing
+
 
 def parse_dates(values: pd.Series) -> pd.Series:
     """Parse text dates in any contract format; unreadable or blank values become NaT."""
+    text = values.astype(object).where(values.notna(), None)
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in DATE_FORMATS:
-        todo = parsed.isna() & values.notna()
+        todo = parsed.isna() & text.notna()
         if todo.any():
-            parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     return parsed
 
 
+def _date_columns(suite: Suite) -> tuple[str, ...]:
+    spec = TABLES_BY_KEY[(suite.source, suite.table_name)]
+    return tuple(c.lower() for c in spec.date_columns)
+
+
 def prepare_frame(frame: pd.DataFrame, suite: Suite) -> pd.DataFrame:
-    """Add ``<col>__date`` (parsed) and ``<col>__is_date`` (blank or readable) columns."""
+    """Text as object/None, ``<col>__date`` and ``<col>__is_date`` for every date column."""
     frame = frame.reset_index(drop=True).copy()
-    for col in suite.date_columns:
+    spec = TABLES_BY_KEY[(suite.source, suite.table_name)]
+    for col in (c.lower() for c in spec.columns):
+        if col not in frame.columns:
+            frame[col] = None
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    if "collection_year" not in frame.columns:
+        frame["collection_year"] = None  # local extracts: keeps one extract key for all tables
+    for col in _date_columns(suite):
         parsed = parse_dates(frame[col])
         frame[f"{col}__date"] = parsed
         frame[f"{col}__is_date"] = frame[col].isna() | parsed.notna()
     return frame
 
 
-def _gx_suite(gx, suite: Suite):
+def prepare_batch(frames: Mapping[str, pd.DataFrame], suites: Iterable[Suite]) -> Batch:
+    """Prepare the frame of every table (keyed by table name) so rules can look across."""
+    by_name = {s.table_name: s for s in suites}
+    return Batch(
+        {name: prepare_frame(f, by_name[name]) for name, f in frames.items() if name in by_name}
+    )
+
+
+def derive(frame: pd.DataFrame, rules: Iterable[Rule], batch: Batch) -> pd.DataFrame:
+    """Add the pass/fail column of every rule computed in pandas."""
+    for rule in rules:
+        if rule.derive is not None:
+            column, fn = rule.derive
+            frame[column] = fn(frame, batch).fillna(False).astype(bool).to_numpy()
+    return frame
+
+
+# ----------------------------------------------------------------------------- validating
+
+
+def _gx_suite(gx, name: str, rules: Iterable[Rule]):
     expectations = [
-        getattr(gx.expectations, r.expectation)(**r.kwargs, meta={"code": r.code})
-        for r in suite.rules
+        getattr(gx.expectations, r.expectation)(**r.kwargs, meta={"code": r.code}) for r in rules
     ]
-    return gx.ExpectationSuite(name=suite.name, expectations=expectations)
+    return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
-def validate(frame: pd.DataFrame, suite: Suite) -> SuiteResult:
-    """Validate ``frame`` (rows of ``suite.table``) and return one result per rule."""
-    import great_expectations as gx  # noqa: PLC0415  (lazy: see module docstring)
+class GxSession:
+    """One ephemeral GX context for a whole run: created once, then one call per table."""
 
-    started = dt.datetime.now()
-    prepared = prepare_frame(frame, suite)
-    if prepared.empty:
-        return SuiteResult(
-            suite,
-            [RuleResult(r, True, 0, 0) for r in suite.rules],
-            (dt.datetime.now() - started).total_seconds(),
+    def __init__(self):
+        import great_expectations as gx  # lazy: see the module docstring
+
+        self._gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(
+            globally=False
         )
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
-    gx_suite = context.suites.add(_gx_suite(gx, suite))
-    batch = (
-        context.data_sources.add_pandas("warehouse")
-        .add_dataframe_asset(suite.name)
-        .add_batch_definition_whole_dataframe("whole")
-        .get_batch(batch_parameters={"dataframe": prepared})
-    )
-    validation = batch.validate(
-        gx_suite,
-        result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
-    )
-    locators = [c for c in LOCATOR_COLUMNS if c in prepared.columns]
-    by_code = {r.code: r for r in suite.rules}
-    results = []
-    for res in validation.results:
-        rule = by_code[res.expectation_config.meta["code"]]
-        detail = res.result or {}
-        index = detail.get("unexpected_index_list") or []
-        rows = prepared.loc[
-            [i for i in index[:MAX_ROWS_PER_RULE] if isinstance(i, int)], locators
-        ].to_dict("records")
-        count = detail.get("unexpected_count")
-        if count is None:
-            count = len(index)
-        results.append(
-            RuleResult(
-                rule,
-                bool(res.success),
-                int(count),
-                int(detail.get("element_count") or len(prepared)),
-                rows,
+        self._source = self.context.data_sources.add_pandas("frames")
+        self._calls = 0
+
+    def run(self, frame: pd.DataFrame, suite: Suite, rules: tuple[Rule, ...]) -> SuiteResult:
+        """Validate a prepared (and derived) ``frame`` against ``rules`` of ``suite``."""
+        started = time.perf_counter()
+        if frame.empty or not rules:
+            return SuiteResult(
+                suite,
+                [RuleResult(r, True, 0, 0) for r in rules],
+                time.perf_counter() - started,
+                frame,
             )
+        self._calls += 1
+        name = f"{suite.name}__{self._calls}"
+        gx_suite = self.context.suites.add(_gx_suite(self._gx, name, rules))
+        batch = (
+            self._source.add_dataframe_asset(name)
+            .add_batch_definition_whole_dataframe("whole")
+            .get_batch(batch_parameters={"dataframe": frame})
         )
-    return SuiteResult(suite, results, (dt.datetime.now() - started).total_seconds())
+        validation = batch.validate(
+            gx_suite,
+            result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
+        )
+        by_code = {r.code: r for r in rules}
+        results = []
+        for res in validation.results:
+            rule = by_code[res.expectation_config.meta["code"]]
+            if res.exception_info and res.exception_info.get("raised_exception"):
+                raise RuntimeError(
+                    f"rule {rule.code} of {suite.name} could not run: "
+                    f"{res.exception_info.get('exception_message')}"
+                )
+            detail = res.result or {}
+            index = np.array(
+                sorted(
+                    i for i in (detail.get("unexpected_index_list") or []) if isinstance(i, int)
+                ),
+                dtype=np.int64,
+            )
+            count = detail.get("unexpected_count")
+            results.append(
+                RuleResult(
+                    rule,
+                    bool(res.success),
+                    int(count if count is not None else len(index)),
+                    int(detail.get("element_count") or len(frame)),
+                    index,
+                    frame,
+                )
+            )
+        return SuiteResult(suite, results, time.perf_counter() - started, frame)
+
+
+def validate_tables(
+    frames: Mapping[str, pd.DataFrame],
+    suites: Iterable[Suite],
+    scopes: Iterable[Scope] = ("extract",),
+    session: GxSession | None = None,
+    tables: Iterable[str] | None = None,
+    select: Callable[[Rule], bool] | None = None,
+) -> dict[str, SuiteResult]:
+    """Validate each table's frame (keyed by table name) with its suite, in one GX context.
+
+    ``frames`` may hold many extracts per table; rules that compare rows or tables do so
+    within each extract. Tables without a frame are skipped; ``tables`` limits which of the
+    tables are validated (the others are only there for rules that look across); ``select``
+    keeps only some of the rules.
+    """
+    suites = tuple(suites)
+    scopes = tuple(scopes)
+    wanted = set(tables) if tables is not None else None
+    batch = prepare_batch(frames, suites)
+    session = session or GxSession()
+    results = {}
+    for suite in suites:
+        frame = batch.table(suite.table_name)
+        if frame is None or (wanted is not None and suite.table_name not in wanted):
+            continue
+        rules = tuple(r for r in suite.rules_in(scopes) if select is None or select(r))
+        started = time.perf_counter()
+        derive(frame, rules, batch)
+        result = session.run(frame, suite, rules)
+        results[suite.table_name] = SuiteResult(
+            suite, result.results, time.perf_counter() - started, frame
+        )
+    return results
+
+
+def validate(
+    frame: pd.DataFrame,
+    suite: Suite,
+    scopes: Iterable[Scope] = ("extract", "warehouse"),
+    context: Mapping[str, pd.DataFrame] | None = None,
+    session: GxSession | None = None,
+) -> SuiteResult:
+    """Validate one table's ``frame`` with ``suite``; ``context`` holds the other tables."""
+    frames = {**(context or {}), suite.table_name: frame}
+    return validate_tables(frames, ALL_SUITES, scopes, session, [suite.table_name])[
+        suite.table_name
+    ]

@@ -8,13 +8,19 @@ before untouched and is recorded, with the reason, in ``raw_meta.load_events``; 
 loader then tries the next newest extract that is still newer than what is loaded.
 Re-running the same extract changes nothing (``unchanged``); an extract older than the
 one loaded never overwrites it (``skipped_older``).
+
+An optional ``validate`` hook (the data-quality gate, :mod:`pipelines.lib.quality`) sees
+every extract after it is read and before it is swapped in. The loader reads the newest
+candidate of every (LA, source, year) first and hands them to the hook in one batch (its
+costs are per call, not per row); an extract the hook blocks is rejected like a broken
+file, and the next newest candidate of its group is tried in the next batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +65,36 @@ class LoadReport:
             counts[e.outcome] += 1
         return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do"
 
+
+@dataclass
+class CandidateExtract:
+    """An extract that was read without a structural problem and may be loaded."""
+
+    extract: Extract
+    parsed: list[ParsedFile]
+    warnings: list[str]
+    frames: dict[str, pd.DataFrame]  # table name -> rows as they would be loaded
+
+    @property
+    def row_count(self) -> int:
+        return sum(p.row_count for p in self.parsed)
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """What the data-quality gate says about one extract."""
+
+    blocked: bool
+    source_file: str = ""  # the file to name in the event (blocked: the first failing file)
+    message: str = ""  # why it is blocked
+    warnings: tuple[tuple[str, str], ...] = ()  # (source_file, message) of each warning rule
+
+
+#: The gate: decisions keyed by ``Extract.label``; a missing key means "not blocked".
+Validator = Callable[[list[CandidateExtract]], dict[str, GateDecision]]
+
+#: Rows read into memory before the gate runs on them; bounds memory with many LAs.
+MAX_BATCH_ROWS = 2_000_000
 
 _LOGGED_OUTSIDE = ("rejected", "skipped_older")
 
@@ -153,6 +189,7 @@ def _replace(
     parsed: list[ParsedFile],
     root: Path,
     loaded_at: dt.datetime,
+    frames: dict[str, pd.DataFrame] | None = None,
 ) -> None:
     """Swap in one extract's rows (caller holds the transaction)."""
     where = "la_code = ?" + (" and collection_year = ?" if extract.collection_year else "")
@@ -162,8 +199,14 @@ def _replace(
         con.execute(f"delete from {spec.raw_table} where {where}", params)
         p = by_name.get(spec.name)
         if p is not None and p.row_count:
-            frame = _frame(p, extract, root)  # noqa: F841  (read by DuckDB's replacement scan)
-            con.execute(f"insert into {spec.raw_table} by name select * from frame")
+            frame = (frames or {}).get(spec.name)
+            if frame is None:
+                frame = _frame(p, extract, root)
+            con.register("frame", frame)
+            try:
+                con.execute(f"insert into {spec.raw_table} by name select * from frame")
+            finally:
+                con.unregister("frame")
     con.execute(
         "delete from raw_meta.extract_files where la_code = ? and source = ? "
         "and collection_year is not distinct from ?",
@@ -218,26 +261,30 @@ def _log(
     )
 
 
-def _load_group(
-    con: duckdb.DuckDBPyConnection,
-    candidates: list[Extract],
-    loaded: tuple[dt.date | None, dict[str, str]],
-    root: Path,
-    run_id: str | None,
-    loaded_at: dt.datetime,
-    report: LoadReport,
-) -> list[LoadEvent]:
-    """Bring one (LA, source, year) up to date: load its newest loadable extract, if newer."""
-    loaded_date, loaded_fps = loaded
-    events: list[LoadEvent] = []
-    for extract in candidates:  # newest first
-        folder = _rel(extract.folder, root)
-        if loaded_date is not None and extract.extract_date < loaded_date:
+@dataclass
+class _Group:
+    """The work on one (LA, source, year): its candidates, newest first, and its events."""
+
+    key: tuple[str, str, str | None]
+    candidates: list[Extract]
+    loaded_date: dt.date | None
+    loaded_fps: dict[str, str]
+    position: int = 0
+    done: bool = False
+    events: list[LoadEvent] = field(default_factory=list)
+
+
+def _next_candidate(group: _Group, root: Path) -> CandidateExtract | None:
+    """Read the group's next newest extract that may be loaded; None when the group is done."""
+    while group.position < len(group.candidates):
+        extract = group.candidates[group.position]
+        group.position += 1
+        if group.loaded_date is not None and extract.extract_date < group.loaded_date:
             break
         try:
             parsed, warnings = read_extract(extract, root)
         except FileRejected as exc:
-            events.append(
+            group.events.append(
                 LoadEvent(
                     "rejected",
                     exc.path,
@@ -248,45 +295,94 @@ def _load_group(
             )
             continue
         fps = {p.spec.name: p.fingerprint for p in parsed}
-        if extract.extract_date == loaded_date and fps == {
-            t: f for t, f in loaded_fps.items() if f is not None
+        if extract.extract_date == group.loaded_date and fps == {
+            t: f for t, f in group.loaded_fps.items() if f is not None
         }:
-            events.append(LoadEvent("unchanged", folder, "already loaded", extract))
-            break
-        loaded_events = [LoadEvent("warning", folder, w, extract) for w in warnings]
-        loaded_events.append(
-            LoadEvent("loaded", folder, "", extract, row_count=sum(p.row_count for p in parsed))
-        )
-        loaded_events += [
-            LoadEvent("loaded", _rel(p.path, root), "", extract, p.spec.name, p.row_count)
-            for p in parsed
-        ]
-        con.execute("begin transaction")
-        try:
-            _replace(con, extract, parsed, root, loaded_at)
-            _log(con, loaded_events, run_id, loaded_at)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        events.extend(loaded_events)
-        for p in parsed:
-            report.rows_loaded[p.spec.raw_table] += p.row_count
-        loaded_date = extract.extract_date
-        break
-    if loaded_date is not None:
-        events += [
-            LoadEvent(
-                "skipped_older",
-                _rel(e.folder, root),
-                f"extract {e.extract_date} is older than the extract loaded ({loaded_date}); "
-                "kept on disk as history, not loaded",
-                e,
+            group.events.append(
+                LoadEvent("unchanged", _rel(extract.folder, root), "already loaded", extract)
             )
-            for e in candidates
-            if e.extract_date < loaded_date
-        ]
-    return events
+            break
+        frames = {p.spec.name: _frame(p, extract, root) for p in parsed}
+        return CandidateExtract(extract, parsed, warnings, frames)
+    group.done = True
+    return None
+
+
+def _load_candidate(
+    con: duckdb.DuckDBPyConnection,
+    group: _Group,
+    candidate: CandidateExtract,
+    decision: GateDecision | None,
+    root: Path,
+    run_id: str | None,
+    loaded_at: dt.datetime,
+    report: LoadReport,
+) -> None:
+    """Swap in one candidate (or record that the gate blocked it)."""
+    extract, parsed = candidate.extract, candidate.parsed
+    folder = _rel(extract.folder, root)
+    if decision is not None and decision.blocked:
+        group.events.append(
+            LoadEvent(
+                "rejected",
+                decision.source_file or folder,
+                f"{decision.message}; the whole extract {extract.label} was not loaded and "
+                "the data loaded before is kept",
+                extract,
+            )
+        )
+        return  # the group stays open: its next newest candidate is tried
+    loaded_events = [LoadEvent("warning", folder, w, extract) for w in candidate.warnings]
+    if decision is not None:
+        loaded_events += [LoadEvent("warning", f, m, extract) for f, m in decision.warnings]
+    loaded_events.append(LoadEvent("loaded", folder, "", extract, row_count=candidate.row_count))
+    loaded_events += [
+        LoadEvent("loaded", _rel(p.path, root), "", extract, p.spec.name, p.row_count)
+        for p in parsed
+    ]
+    con.execute("begin transaction")
+    try:
+        _replace(con, extract, parsed, root, loaded_at, candidate.frames)
+        _log(con, loaded_events, run_id, loaded_at)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    group.events.extend(loaded_events)
+    for p in parsed:
+        report.rows_loaded[p.spec.raw_table] += p.row_count
+    group.loaded_date = extract.extract_date
+    group.done = True
+
+
+#: Rule codes of landing-folder problems, by the words of their message (pipelines/lib/landing.py).
+_LANDING_RULES = (
+    ("is not an extract date", "LANDING-EXTRACT-DATE"),
+    ("is not a collection year", "LANDING-COLLECTION-YEAR"),
+    ("before the start of collection year", "LANDING-EXTRACT-DATE"),
+    ("not an LA folder", "LANDING-LA-FOLDER"),
+    ("does not exist", "LANDING-MISSING"),
+)
+
+
+def _landing_rule(message: str) -> str:
+    return next((code for words, code in _LANDING_RULES if words in message), "LANDING-LAYOUT")
+
+
+def _skipped_older(group: _Group, root: Path) -> list[LoadEvent]:
+    if group.loaded_date is None:
+        return []
+    return [
+        LoadEvent(
+            "skipped_older",
+            _rel(e.folder, root),
+            f"extract {e.extract_date} is older than the extract loaded ({group.loaded_date}); "
+            "kept on disk as history, not loaded [rule LOAD-OLDER-EXTRACT]",
+            e,
+        )
+        for e in group.candidates
+        if e.extract_date < group.loaded_date
+    ]
 
 
 def load_landing(
@@ -295,8 +391,14 @@ def load_landing(
     la_codes: list[str] | None = None,
     run_id: str | None = None,
     scan: LandingScan | None = None,
+    validate: Validator | None = None,
+    max_batch_rows: int = MAX_BATCH_ROWS,
 ) -> LoadReport:
-    """Bring the raw layer up to date with the landing folder. Never raises for bad input."""
+    """Bring the raw layer up to date with the landing folder. Never raises for bad input.
+
+    With ``validate``, every extract read is first shown to the gate (in batches of up to
+    ``max_batch_rows`` rows); a blocked extract is not loaded and what was loaded stays.
+    """
     ensure_raw_schema(con)
     root = Path(root)
     scan = scan or scan_landing(root, la_codes)
@@ -305,14 +407,30 @@ def load_landing(
     seen = _seen(con)
     for problem in scan.problems:
         outcome = "rejected" if problem.severity == "error" else "warning"
-        report.events.append(LoadEvent(outcome, _rel(problem.path, root), problem.message))
+        message = f"{problem.message} [rule {_landing_rule(problem.message)}]"
+        report.events.append(LoadEvent(outcome, _rel(problem.path, root), message))
     current = _current(con)
-    for key, candidates in sorted(_group(scan.extracts).items(), key=lambda kv: str(kv[0])):
-        report.events.extend(
-            _load_group(
-                con, candidates, current.get(key, (None, {})), root, run_id, loaded_at, report
-            )
-        )
+    groups = [
+        _Group(key, candidates, *current.get(key, (None, {})))
+        for key, candidates in sorted(_group(scan.extracts).items(), key=lambda kv: str(kv[0]))
+    ]
+    while pending := [g for g in groups if not g.done]:
+        batch: list[tuple[_Group, CandidateExtract]] = []
+        rows = 0
+        for group in pending:
+            if batch and rows >= max_batch_rows:
+                break  # the rest waits for the next batch
+            candidate = _next_candidate(group, root)
+            if candidate is not None:
+                batch.append((group, candidate))
+                rows += candidate.row_count
+        decisions = validate([c for _, c in batch]) if validate and batch else {}
+        for group, candidate in batch:
+            decision = decisions.get(candidate.extract.label)
+            _load_candidate(con, group, candidate, decision, root, run_id, loaded_at, report)
+    for group in groups:
+        report.events.extend(group.events)
+        report.events.extend(_skipped_older(group, root))
     report.events = [
         e
         for e in report.events

@@ -9,6 +9,10 @@ never stops a load; typing happens in dbt staging and the data-quality gate repo
 ``raw_meta.extract_files`` says, for the winning extracts, which files were supplied, so
 that a KPI can say "not supplied" instead of 0. ``raw_meta.load_events`` is the history of
 every file the loader looked at, with the outcome.
+
+``raw_meta.dq_runs`` (one row per extract checked, per run) and ``raw_meta.dq_issues`` (the
+failing rows, capped per rule and extract) are written by the data-quality gate
+(:mod:`pipelines.lib.quality`); both are appended, never truncated.
 """
 
 from __future__ import annotations
@@ -54,6 +58,42 @@ META_DDL = (
         outcome varchar not null,           -- loaded | unchanged | rejected | skipped_older | warning
         message varchar,
         row_count integer
+    )
+    """,
+    """
+    create table if not exists raw_meta.dq_runs (
+        run_id varchar,
+        checked_at timestamp not null,
+        la_code varchar not null,
+        source varchar not null,            -- 'ssda903', 'local', or 'warehouse' (cross-extract)
+        collection_year varchar,            -- NULL for local extracts and warehouse checks
+        extract_date date,                  -- NULL for warehouse checks
+        outcome varchar not null,           -- published | blocked | warnings
+        errors integer not null,            -- failing rows of error rules (exact)
+        warnings integer not null,          -- failing rows of warning rules (exact)
+        rows_checked integer not null,
+        seconds double not null,            -- validation time attributed to this extract
+        message varchar,                    -- one line: why blocked / which rules flagged
+        error_rules integer not null,       -- error rules that failed
+        warning_rules integer not null      -- warning rules that failed
+    )
+    """,
+    """
+    create table if not exists raw_meta.dq_issues (
+        run_id varchar,
+        checked_at timestamp not null,
+        la_code varchar not null,
+        source varchar not null,
+        collection_year varchar,
+        extract_date date,
+        source_file varchar,
+        source_row integer,                 -- line in the file (header = 1)
+        child varchar,
+        table_name varchar not null,
+        rule_code varchar not null,
+        severity varchar not null,          -- error | warning
+        message varchar not null,
+        value varchar                       -- the values of the rule's columns, COL=value; ...
     )
     """,
 )

@@ -9,6 +9,8 @@ from pipelines.defs.constants import DUCKDB_POOL, GROUP_INGEST, OWNERS
 from pipelines.defs.resources import PathsResource
 from pipelines.lib.contract import ALL_TABLES
 from pipelines.lib.loader import LoadReport, load_landing
+from pipelines.lib.quality import QualityGate
+from pipelines.lib.status import STATUS_FILE, publish_status
 
 RAW_SPECS = [
     dg.AssetSpec(
@@ -58,10 +60,19 @@ def landing_extracts(
     """Load the newest loadable extract of every LA and collection year into the raw layer.
 
     A file that breaks the contract rejects its whole extract, with a message naming the
-    file, line and rule; what was loaded before stays (see ``pipelines/lib/loader.py``).
+    file, line and rule; so does an extract failing an error rule of the data-quality gate
+    (``expectations/``, severities in ``expectations/severity.py``). What was loaded before
+    stays (see ``pipelines/lib/loader.py``). The gate's findings go to ``raw_meta.dq_runs``
+    and ``raw_meta.dq_issues``, and ``status.duckdb`` beside the serving snapshot is
+    rewritten on every run, so the dashboard can say what was blocked even when the rest of
+    the run stops.
     """
     with duckdb.get_connection() as con:
-        report = load_landing(con, Path(paths.landing_dir), run_id=context.run_id)
+        run_id = context.run.run_id
+        gate = QualityGate(con, run_id=run_id)
+        report = load_landing(con, Path(paths.landing_dir), run_id=run_id, validate=gate)
+        gate.check_warehouse()
+        status = publish_status(con, Path(paths.serving_dir) / STATUS_FILE, run_id)
         totals = {
             spec.raw_table: con.execute(f"select count(*) from {spec.raw_table}").fetchone()[0]
             for spec in ALL_TABLES
@@ -71,9 +82,24 @@ def landing_extracts(
         context.log.error(e.message)
     for e in report.by_outcome("warning"):
         context.log.warning(e.message)
-    context.log.info(f"landing: {report.summary()}")
+    for problem in gate.problems:
+        context.log.error(problem)
+    blocked = [v for v in gate.verdicts if v.outcome == "blocked"]
+    context.log.info(
+        f"landing: {report.summary()}; data-quality gate: {len(gate.verdicts)} extracts checked, "
+        f"{len(blocked)} blocked, in {gate.seconds:.2f} s; status written to {status.path}"
+    )
     events_md = dg.MetadataValue.md(_events_markdown(report))
-    yield dg.MaterializeResult(asset_key=EXTRACT_FILES_KEY, metadata={"row_count": files})
+    yield dg.MaterializeResult(
+        asset_key=EXTRACT_FILES_KEY,
+        metadata={
+            "row_count": files,
+            "dq_extracts_checked": len(gate.verdicts),
+            "dq_extracts_blocked": len(blocked),
+            "dq_seconds": round(gate.seconds, 3),
+            "status_file": dg.MetadataValue.path(str(status.path)),
+        },
+    )
     for spec in ALL_TABLES:
         yield dg.MaterializeResult(
             asset_key=spec.asset_key,

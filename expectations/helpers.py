@@ -1,0 +1,161 @@
+"""Vectorised pandas helpers for rules that derive a pass/fail column (see ``rules.check``).
+
+Every helper works on a frame that may hold many extracts at once (a whole run, or a raw
+table): comparisons across rows or tables are always made within one extract, using the
+lineage columns ``la_code``, ``collection_year`` and ``extract_date``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from expectations.rules import EXTRACT_KEY, Batch
+from pipelines.lib import codesets
+
+
+def extract_key(frame: pd.DataFrame) -> list[str]:
+    """The lineage columns of ``frame`` that identify its extract."""
+    return [c for c in EXTRACT_KEY if c in frame.columns]
+
+
+def _tuples(frame: pd.DataFrame, columns: list[str]) -> pd.MultiIndex:
+    data = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return pd.MultiIndex.from_frame(data.astype(str))
+
+
+def exists_in(
+    frame: pd.DataFrame,
+    other: pd.DataFrame | None,
+    on: list[str],
+    other_on: list[str] | None = None,
+) -> pd.Series:
+    """True where the row's ``on`` values appear in ``other`` (False if ``other`` is absent)."""
+    if other is None or other.empty or frame.empty:
+        return pd.Series(False, index=frame.index)
+    found = _tuples(frame, on).isin(_tuples(other, other_on or on))
+    return pd.Series(found, index=frame.index)
+
+
+def child_in(frame: pd.DataFrame, batch: Batch, table: str) -> pd.Series:
+    """True where CHILD is blank (another rule reports it) or appears in ``table`` of the extract."""
+    other = batch.table(table)
+    key = [c for c in extract_key(frame) if other is not None and c in other.columns]
+    return frame["child"].isna() | exists_in(frame, other, [*key, "child"])
+
+
+def blank_or(values: pd.Series, ok: pd.Series) -> pd.Series:
+    return values.isna() | ok.fillna(False).astype(bool)
+
+
+def year_start(frame: pd.DataFrame) -> pd.Series:
+    """Start of the collection year of each row (``collection_year`` lineage)."""
+    years = frame["collection_year"].astype(str)
+    starts = {y: pd.Timestamp(codesets.year_bounds(y)[0]) for y in years.unique()}
+    return years.map(starts).astype("datetime64[ns]")
+
+
+def year_end(frame: pd.DataFrame) -> pd.Series:
+    """End (31 March) of the collection year of each row."""
+    years = frame["collection_year"].astype(str)
+    ends = {y: pd.Timestamp(codesets.year_bounds(y)[1]) for y in years.unique()}
+    return years.map(ends).astype("datetime64[ns]")
+
+
+def extract_day(frame: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(frame["extract_date"]).astype("datetime64[ns]")
+
+
+def code_for_year(frame: pd.DataFrame, column: str, field: str) -> pd.Series:
+    """True where ``column`` is blank or a valid ``field`` code in the row's collection year."""
+    ok = pd.Series(True, index=frame.index)
+    values = frame[column]
+    for year, rows in frame.groupby(frame["collection_year"].astype(str)).groups.items():
+        valid = codesets.codes(field, year)
+        sub = values.loc[rows]
+        ok.loc[rows] = sub.isna() | sub.isin(valid)
+    return ok
+
+
+def add_years(dates: pd.Series, years: int) -> pd.Series:
+    return dates + pd.DateOffset(years=years)
+
+
+def age_on(dob: pd.Series, day: pd.Series | pd.Timestamp) -> pd.Series:
+    """Completed years from ``dob`` to ``day`` (NaN where either is missing)."""
+    day = pd.Series(day, index=dob.index) if not isinstance(day, pd.Series) else day
+    years = day.dt.year - dob.dt.year
+    before_birthday = (day.dt.month < dob.dt.month) | (
+        (day.dt.month == dob.dt.month) & (day.dt.day < dob.dt.day)
+    )
+    return years - before_birthday.astype(float)
+
+
+def lookup(
+    frame: pd.DataFrame, other: pd.DataFrame | None, on: list[str], column: str
+) -> pd.Series:
+    """``other[column]`` for each row of ``frame`` matched on ``on`` (first match; NaN if none)."""
+    if other is None or other.empty:
+        return pd.Series(np.nan, index=frame.index, dtype=object)
+    right = other.drop_duplicates(on)[[*on, column]].rename(columns={column: "__looked_up"})
+    left = frame[on].astype(object).reset_index()
+    right = right.astype({c: object for c in on})
+    merged = left.merge(right, on=on, how="left").set_index("index")
+    return merged["__looked_up"].reindex(frame.index)
+
+
+def header_dob(frame: pd.DataFrame, batch: Batch) -> pd.Series:
+    """The child's DOB from the header of the same extract."""
+    header = batch.table("header")
+    key = [*extract_key(frame), "child"]
+    if header is None:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    return pd.to_datetime(lookup(frame, header, key, "dob__date")).astype("datetime64[ns]")
+
+
+def ordered(frame: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
+    """Rows sorted by extract, child and ``by``; the original index is kept."""
+    return frame.sort_values([*extract_key(frame), "child", *by], kind="stable")
+
+
+def previous_in_child(frame: pd.DataFrame, columns: list[str], by: Iterable[str]) -> pd.DataFrame:
+    """For each row, ``columns`` of the previous row of the same child (by ``by``) in its extract.
+
+    Returned aligned to ``frame``'s index, with NaN/NaT where the row is the child's first.
+    """
+    key = [*extract_key(frame), "child"]
+    rows = ordered(frame, by)
+    prev = rows.groupby(key, sort=False, dropna=False)[columns].shift(1)
+    return prev.reindex(frame.index)
+
+
+def is_last_in_child(frame: pd.DataFrame, by: Iterable[str]) -> pd.Series:
+    key = [*extract_key(frame), "child"]
+    rows = ordered(frame, by)
+    nxt = rows.groupby(key, sort=False, dropna=False).cumcount(ascending=False)
+    return (nxt == 0).reindex(frame.index)
+
+
+def is_first_in_child(frame: pd.DataFrame, by: Iterable[str]) -> pd.Series:
+    key = [*extract_key(frame), "child"]
+    rows = ordered(frame, by)
+    first = rows.groupby(key, sort=False, dropna=False).cumcount() == 0
+    return first.reindex(frame.index)
+
+
+def none_of(*masks: pd.Series) -> pd.Series:
+    """True where no mask is True (NaN counts as False)."""
+    bad = masks[0].fillna(False).astype(bool)
+    for m in masks[1:]:
+        bad = bad | m.fillna(False).astype(bool)
+    return ~bad
+
+
+def when(condition: pd.Series, then_ok: pd.Series) -> pd.Series:
+    """Rows meeting ``condition`` must satisfy ``then_ok``; others pass."""
+    return ~condition.fillna(False).astype(bool) | then_ok.fillna(False).astype(bool)
+
+
+Check = Callable[[pd.DataFrame, Batch], pd.Series]

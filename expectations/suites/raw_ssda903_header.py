@@ -1,0 +1,128 @@
+"""SSDA903 header (``raw_ssda903.header``): one row per child looked after or care leaver."""
+
+from __future__ import annotations
+
+from expectations import helpers as h
+from expectations.rules import Example, Suite, check, in_set, is_date, not_blank, unique
+from pipelines.lib import codesets
+
+
+def _dob_not_after_year_end(df, _):
+    return h.when(df["dob__date"].notna(), df["dob__date"] <= h.year_end(df))
+
+
+def _not_over_21_at_year_start(df, _):
+    return h.when(df["dob__date"].notna(), h.add_years(df["dob__date"], 21) >= h.year_start(df))
+
+
+SUITE = Suite(
+    name="raw_ssda903_header",
+    table="raw_ssda903.header",
+    valid_rows=(
+        {"child": "C1", "sex": "M", "dob": "01/01/2010", "ethnic": "WBRI", "upn": "A123456789012"},
+        {"child": "C2", "sex": "F", "dob": "01/06/2012", "ethnic": "WIRI", "upn": "UN1"},
+        {"child": "C3", "sex": "F", "dob": "15/06/2006", "ethnic": "MWBC", "upn": "UN2"},
+        {"child": "C4", "sex": "M", "dob": "2005-10-10", "ethnic": "NOBT", "upn": "UN3"},
+    ),
+    example_row={
+        "child": "C5",
+        "sex": "M",
+        "dob": "01/03/2013",
+        "ethnic": "WBRI",
+        "upn": "UN5",
+        "mother": None,
+        "mc_dob": None,
+    },
+    rules=(
+        not_blank(
+            "CSC-HEADER-ID",
+            "CHILD is blank, so the child's episodes, reviews and care-leaver rows cannot be "
+            "joined to the child",
+            "child",
+            bad=Example({"child": None}),
+        ),
+        unique(
+            "CSC-HEADER-KEY",
+            "The same CHILD appears more than once in the header",
+            ("child",),
+            bad=Example({"child": "C1"}),
+            hint="One header row per child: merge the duplicates in the case system extract.",
+        ),
+        check(
+            "101",
+            "Gender code is not valid.",
+            ("sex",),
+            lambda df, _: h.code_for_year(df, "sex", "SEX"),
+            bad=Example({"sex": "X"}),
+            good=Example({"sex": "U"}),
+            hint="SEX is 1/2 up to 2023-24 and M/F/U from 2024-25 (rule 101 per year).",
+        ),
+        is_date(
+            "102",
+            "Date of birth is not a valid date.",
+            "dob",
+            required=True,
+            bad=Example({"dob": "31/02/2013"}),
+            good=Example({"dob": "2013-03-01"}),
+        ),
+        check(
+            "301",
+            "Date of birth falls after the year ended.",
+            ("dob",),
+            _dob_not_after_year_end,
+            bad=Example({"dob": "01/04/2025"}),
+            good=Example({"dob": "31/03/2025"}),
+        ),
+        check(
+            "351",
+            "Child was over 21 at the start of the current collection year.",
+            ("dob",),
+            _not_over_21_at_year_start,
+            bad=Example({"dob": "31/03/2003"}),
+            good=Example({"dob": "01/04/2003"}),
+        ),
+        in_set(
+            "103",
+            "The ethnicity code is either not valid or has not been entered.",
+            "ethnic",
+            codesets.ETHNIC,
+            bad=Example({"ethnic": "White British"}),
+        ),
+        not_blank(
+            "CSC-HEADER-ETHNIC",
+            "ETHNIC is blank (rule 103 also requires it; NOBT when not yet obtained)",
+            "ethnic",
+            bad=Example({"ethnic": None}),
+        ),
+        check(
+            "168",
+            "Unique Pupil Number (UPN) is not valid. If unknown, default codes should be "
+            "UN1, UN2, UN3, UN4 or UN5.",
+            ("upn",),
+            lambda df, _: (
+                df["upn"].isna()
+                | df["upn"]
+                .str.fullmatch(r"(?:(?![IOS])[A-Z](?:\d{12}|\d{11}[A-Z]))|UN[1-5]")
+                .fillna(False)
+            ),
+            bad=Example({"upn": "I072272729588"}),
+            good=Example({"upn": "X06805040829A"}),
+        ),
+        in_set(
+            "CSC-HEADER-MOTHER",
+            "MOTHER is not 0, 1 or blank",
+            "mother",
+            codesets.FLAG,
+            bad=Example({"mother": "Y"}),
+            good=Example({"mother": "1", "mc_dob": "01/02/2024"}),
+            hint="DfE rule 165 checks MOTHER against SEX and the episodes too; only the "
+            "code is checked here.",
+        ),
+        is_date(
+            "CSC-HEADER-MC_DOB",
+            "MC_DOB (date of birth of the mother's child) is not a valid date",
+            "mc_dob",
+            bad=Example({"mother": "1", "mc_dob": "2024/02/01"}),
+        ),
+    ),
+)

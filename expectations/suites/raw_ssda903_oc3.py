@@ -1,0 +1,136 @@
+"""SSDA903 OC3 (``raw_ssda903.oc3``): care leavers whose 17th–21st birthday is in the year."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from expectations import helpers as h
+from expectations.rules import Example, Suite, check, in_set, is_date, not_blank, unique
+from pipelines.lib import codesets
+
+OC3 = {"child": "C4", "dob": "10/10/2005", "in_touch": "YES", "activ": "P5", "accom": "U1"}
+
+
+def _age_on_birthday_in_year(df: pd.DataFrame) -> pd.Series:
+    """The age reached on the birthday that falls in the collection year."""
+    start = h.year_start(df)
+    dob = df["dob__date"]
+    turns = start.dt.year - dob.dt.year
+    before_april = (dob.dt.month < 4).astype(float)  # birthday in Jan–Mar falls in year start+1
+    return turns + before_april
+
+
+def _in_cohort(df, _):
+    age = _age_on_birthday_in_year(df)
+    return h.when(df["dob__date"].notna(), age.between(17, 21))
+
+
+def _no_foyer_under_18(df, _):
+    age = h.age_on(df["dob__date"], h.year_start(df))
+    return ~(df["accom"].fillna("").str.startswith("T") & (age < 18))
+
+
+SUITE = Suite(
+    name="raw_ssda903_oc3",
+    table="raw_ssda903.oc3",
+    valid_rows=({**OC3, "child": "C3", "dob": "15/06/2006", "activ": "F1", "accom": "B1"},),
+    example_row=OC3,
+    rules=(
+        not_blank("CSC-OC3-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        unique(
+            "CSC-OC3-KEY",
+            "The same CHILD appears more than once in OC3",
+            ("child",),
+            bad=Example({"child": "C3", "dob": "15/06/2006"}),
+        ),
+        check(
+            "CSC-OC3-CHILD",
+            "CHILD has an OC3 row but no row in header.csv of the same extract",
+            ("child",),
+            lambda df, batch: h.child_in(df, batch, "header"),
+            bad=Example({"child": "C9"}),
+        ),
+        is_date(
+            "CSC-OC3-DOB",
+            "DOB is blank or not a valid date: the care-leaver KPIs take the age group from it",
+            "dob",
+            required=True,
+            bad=Example({"dob": "10/10/05"}),
+        ),
+        in_set(
+            "131",
+            "Data entry for being in touch after leaving care is invalid.",
+            "in_touch",
+            codesets.IN_TOUCH,
+            bad=Example({"in_touch": "Yes"}),
+        ),
+        in_set(
+            "132",
+            "Data entry for activity after leaving care is invalid.",
+            "activ",
+            codesets.ACTIV,
+            bad=Example({"activ": "F6"}),
+            hint="F3/P3 (superseded) are still accepted for history.",
+        ),
+        in_set(
+            "133",
+            "Data entry for accommodation after leaving care is invalid. If reporting on a "
+            "childs accommodation after leaving care the data entry must be valid",
+            "accom",
+            codesets.ACCOM,
+            bad=Example({"accom": "S1"}),
+            hint="S1 and X1 do not exist: homeless and custody are never suitable.",
+        ),
+        check(
+            "CSC-OC3-REQUIRED",
+            "IN_TOUCH, ACTIV or ACCOM is blank: the care-leaver KPIs need all three "
+            "(0 means no information)",
+            ("in_touch", "activ", "accom"),
+            lambda df, _: df[["in_touch", "activ", "accom"]].notna().all(axis=1),
+            bad=Example({"activ": None}),
+        ),
+        check(
+            "344",
+            "The record shows the young person has died or returned home to live with "
+            "parent(s) or someone with parental responsibility for a continuous period of 6 "
+            "months or more, but activity and/or accommodation on leaving care have been "
+            "completed.",
+            ("in_touch", "activ", "accom"),
+            lambda df, _: h.when(
+                df["in_touch"].isin(["DIED", "RHOM"]), (df["activ"] == "0") & (df["accom"] == "0")
+            ),
+            bad=Example({"in_touch": "DIED"}),
+            good=Example({"in_touch": "RHOM", "activ": "0", "accom": "0"}),
+        ),
+        check(
+            "345",
+            "The data collection record shows the local authority is in touch with this young "
+            "person, but activity and/or accommodation data items are zero.",
+            ("in_touch", "activ", "accom"),
+            lambda df, _: (
+                ~((df["in_touch"] == "YES") & ((df["activ"] == "0") | (df["accom"] == "0")))
+            ),
+            bad=Example({"accom": "0"}),
+            good=Example({"in_touch": "NO", "activ": "0", "accom": "0"}),
+        ),
+        check(
+            "391",
+            "Young person was not 17, 18, 19, 20 or 21 during the current collection year. ",
+            ("dob",),
+            _in_cohort,
+            bad=Example({"dob": "10/10/2008"}),
+            good=Example({"dob": "10/10/2003"}),
+            hint="Checked on the age reached on the birthday in the year; rows outside 17–21 "
+            "are left out of the care-leaver KPIs.",
+        ),
+        check(
+            "347",
+            "Care leavers aged under 18 years, can not be accommodated in a Foyer.",
+            ("accom", "dob"),
+            _no_foyer_under_18,
+            bad=Example({"dob": "15/06/2006", "accom": "T1"}),
+            good=Example({"accom": "T1"}),
+            hint="Age at the start of the collection year; foyer is ACCOM T1/T2.",
+        ),
+    ),
+)

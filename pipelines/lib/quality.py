@@ -1,0 +1,442 @@
+"""The data-quality gate: validate every extract before it is loaded, and keep the findings.
+
+:class:`QualityGate` is the loader's ``validate`` hook (:func:`pipelines.lib.loader.load_landing`).
+For each batch of extracts read in a run it validates, *per table across all extracts of the
+batch*, the rules of scope ``extract`` (``expectations/``), in one Great Expectations context
+for the whole run. Then, per extract:
+
+- an ``error`` rule failed → **blocked**: the extract is not loaded, the data loaded before is
+  kept, and the rejection names the rule, the file and the first lines;
+- only ``warning`` rules failed → loaded and flagged (**warnings**);
+- nothing failed → **published**.
+
+Every failing row of either severity goes to ``raw_meta.dq_issues`` (at most
+:data:`MAX_ISSUES_PER_RULE` rows per rule and extract; the exact counts are always in
+``raw_meta.dq_runs``, one row per extract and run). Both tables are appended, never
+truncated, so the trend of data quality can be seen.
+
+After loading, :meth:`QualityGate.check_warehouse` runs the rules of scope ``warehouse``
+(they need rows of other extracts, e.g. 903 episodes for local PEPs) on the raw tables of
+the LAs loaded in the run; they are warnings only and are stored the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from expectations.rules import Suite
+from expectations.suites import ALL_SUITES
+from pipelines.lib.contract import ALL_TABLES
+from pipelines.lib.gx_runner import GxSession, RuleResult, SuiteResult, validate_tables
+from pipelines.lib.loader import CandidateExtract, GateDecision
+
+#: Row-level issues stored per rule and extract; dq_runs always holds the exact counts.
+MAX_ISSUES_PER_RULE = 1_000
+#: Lines quoted in a rejection message.
+LINES_SHOWN = 5
+
+_ISSUE_COLUMNS = (
+    "run_id",
+    "checked_at",
+    "la_code",
+    "source",
+    "collection_year",
+    "extract_date",
+    "source_file",
+    "source_row",
+    "child",
+    "table_name",
+    "rule_code",
+    "severity",
+    "message",
+    "value",
+)
+
+
+@dataclass
+class RuleFailure:
+    """One rule failing in one extract: exact count, the rows (capped) and where."""
+
+    table: str
+    result: RuleResult
+    positions: np.ndarray  # rows of the prepared frame, this extract only
+
+    @property
+    def code(self) -> str:
+        return self.result.rule.code
+
+    @property
+    def severity(self) -> str:
+        return self.result.rule.severity
+
+    @property
+    def count(self) -> int:
+        return len(self.positions)
+
+    def rows(self, limit: int | None = None) -> pd.DataFrame:
+        """The failing rows of this extract (the first ``limit`` of them; all if None)."""
+        frame = self.result.frame
+        assert frame is not None
+        idx = self.positions if limit is None else self.positions[:limit]
+        return frame.iloc[idx]
+
+    def describe(self) -> tuple[str, str]:
+        """(first file, message) naming the rule, the file and the first lines."""
+        rows = self.rows(LINES_SHOWN)
+        file = str(rows["source_file"].iloc[0]) if len(rows) else self.table
+        lines = ", ".join(str(int(x)) for x in rows["source_row"]) if len(rows) else ""
+        more = f" and {self.count - len(rows)} more" if self.count > len(rows) else ""
+        rule = self.result.rule
+        where = f"{file}, line{'s' if self.count > 1 else ''} {lines}{more}"
+        return file, (
+            f"{where}: {rule.message.strip()} ({self.count} row{'s' if self.count > 1 else ''}, "
+            f"{rule.severity}) [rule {rule.code}]"
+        )
+
+
+@dataclass
+class ExtractVerdict:
+    """The gate's finding on one extract (or, for warehouse checks, one LA)."""
+
+    la_code: str
+    source: str
+    collection_year: str | None
+    extract_date: dt.date | None
+    rows_checked: int = 0
+    seconds: float = 0.0
+    failures: list[RuleFailure] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[RuleFailure]:
+        return [f for f in self.failures if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[RuleFailure]:
+        return [f for f in self.failures if f.severity == "warning"]
+
+    @property
+    def outcome(self) -> str:
+        if self.errors:
+            return "blocked"
+        return "warnings" if self.warnings else "published"
+
+    def summary(self) -> str:
+        if not self.failures:
+            return "every rule passed"
+        parts = [f"{f.code} ({f.count})" for f in (*self.errors, *self.warnings)]
+        head = (
+            f"blocked by {len(self.errors)} error rule{'s' if len(self.errors) > 1 else ''}"
+            if self.errors
+            else "published with warnings"
+        )
+        return f"{head}: " + ", ".join(parts)
+
+    def decision(self) -> GateDecision:
+        warnings = tuple(f.describe() for f in self.warnings)
+        if not self.errors:
+            return GateDecision(False, warnings=warnings)
+        first_file, first = self.errors[0].describe()
+        others = self.errors[1:]
+        also = (
+            "; also "
+            + ", ".join(
+                f"rule {f.code} ({f.count} row{'s' if f.count > 1 else ''})" for f in others
+            )
+            if others
+            else ""
+        )
+        return GateDecision(
+            True, first_file, f"{first}{also}; data-quality gate: {self.summary()}", warnings
+        )
+
+
+def _extract_key(frame: pd.DataFrame) -> pd.Series:
+    year = frame["collection_year"].astype(object).where(frame["collection_year"].notna(), "")
+    return (
+        frame["la_code"].astype(str)
+        + "|"
+        + year.astype(str)
+        + "|"
+        + pd.to_datetime(frame["extract_date"]).dt.strftime("%Y-%m-%d")
+    )
+
+
+def _label_key(la_code: str, year: str | None, day: dt.date) -> str:
+    return f"{la_code}|{year or ''}|{day.isoformat()}"
+
+
+def split_by_extract(results: dict[str, SuiteResult]) -> dict[str, list[RuleFailure]]:
+    """Failing rules of a multi-extract validation, per extract key (la|year|date)."""
+    failures: dict[str, list[RuleFailure]] = defaultdict(list)
+    for table, suite_result in results.items():
+        frame = suite_result.frame
+        if frame is None or frame.empty:
+            continue
+        keys = None
+        for res in suite_result.results:
+            if res.passed or not len(res.index):
+                continue
+            if keys is None:
+                keys = _extract_key(frame).to_numpy()
+            by_key = pd.Series(res.index).groupby(keys[res.index]).apply(np.asarray)
+            for key, positions in by_key.items():
+                failures[str(key)].append(RuleFailure(table, res, np.sort(positions)))
+    return failures
+
+
+def issue_rows(
+    verdict: ExtractVerdict, run_id: str | None, checked_at: dt.datetime
+) -> pd.DataFrame:
+    """The dq_issues rows of one verdict (capped per rule)."""
+    frames = []
+    for failure in verdict.failures:
+        rows = failure.rows(MAX_ISSUES_PER_RULE)
+        rule = failure.result.rule
+        values = [c for c in rule.columns if c in rows.columns]
+        value = (
+            rows[values]
+            .astype(object)
+            .where(rows[values].notna(), "")
+            .astype(str)
+            .apply(lambda r, cols=values: "; ".join(f"{c.upper()}={r[c]}" for c in cols), axis=1)
+            if values and len(rows)
+            else pd.Series("", index=rows.index)
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "run_id": run_id,
+                    "checked_at": checked_at,
+                    "la_code": rows["la_code"].astype(str),
+                    "source": verdict.source,
+                    "collection_year": rows["collection_year"],
+                    "extract_date": pd.to_datetime(rows["extract_date"]).dt.date,
+                    "source_file": rows["source_file"],
+                    "source_row": rows["source_row"].astype("int64"),
+                    "child": rows["child"] if "child" in rows.columns else None,
+                    "table_name": failure.table,
+                    "rule_code": rule.code,
+                    "severity": rule.severity,
+                    "message": rule.message.strip(),
+                    "value": value,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=list(_ISSUE_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(_ISSUE_COLUMNS)]
+
+
+def store(
+    con: duckdb.DuckDBPyConnection,
+    verdicts: Iterable[ExtractVerdict],
+    run_id: str | None,
+    checked_at: dt.datetime,
+) -> None:
+    """Append verdicts to raw_meta.dq_runs and their failing rows to raw_meta.dq_issues."""
+    verdicts = list(verdicts)
+    if not verdicts:
+        return
+    issues = [issue_rows(v, run_id, checked_at) for v in verdicts]
+    issues_frame = pd.concat(issues, ignore_index=True) if issues else None
+    runs = [
+        [
+            run_id,
+            checked_at,
+            v.la_code,
+            v.source,
+            v.collection_year,
+            v.extract_date,
+            v.outcome,
+            sum(f.count for f in v.errors),
+            sum(f.count for f in v.warnings),
+            v.rows_checked,
+            round(v.seconds, 3),
+            v.summary(),
+            len(v.errors),
+            len(v.warnings),
+        ]
+        for v in verdicts
+    ]
+    con.execute("begin transaction")
+    try:
+        con.executemany(
+            "insert into raw_meta.dq_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runs
+        )
+        if issues_frame is not None and len(issues_frame):
+            con.register("dq_issue_rows", issues_frame)
+            try:
+                con.execute("insert into raw_meta.dq_issues by name select * from dq_issue_rows")
+            finally:
+                con.unregister("dq_issue_rows")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+class QualityGate:
+    """The loader's ``validate`` hook; one GX context for the whole run (created lazily)."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        run_id: str | None = None,
+        suites: Iterable[Suite] = ALL_SUITES,
+    ):
+        self.con = con
+        self.run_id = run_id
+        self.suites = tuple(suites)
+        self._session: GxSession | None = None
+        self.verdicts: list[ExtractVerdict] = []
+        self.seconds = 0.0  # validation time of the run, all calls
+        self.problems: list[str] = []  # internal failures of the gate itself (not the data)
+
+    @property
+    def session(self) -> GxSession:
+        if self._session is None:
+            self._session = GxSession()
+        return self._session
+
+    def __call__(self, batch: list[CandidateExtract]) -> dict[str, GateDecision]:
+        """Validate a batch of extracts; never raises (a gate that cannot run blocks)."""
+        try:
+            return self._validate(batch)
+        except Exception as exc:  # fail closed: keep what was loaded, say why, carry on
+            message = (
+                f"the data-quality gate could not run ({type(exc).__name__}: {exc}); "
+                "nothing in this batch was loaded [rule DQ-GATE-ERROR]"
+            )
+            self.problems.append(message)
+            return {c.extract.label: GateDecision(True, "", message) for c in batch}
+
+    def _validate(self, batch: list[CandidateExtract]) -> dict[str, GateDecision]:
+        started = time.perf_counter()
+        frames: dict[str, list[pd.DataFrame]] = defaultdict(list)
+        for candidate in batch:
+            for name, frame in candidate.frames.items():
+                if len(frame):
+                    frames[name].append(frame)
+        stacked = {name: pd.concat(fs, ignore_index=True) for name, fs in frames.items()}
+        results = validate_tables(stacked, self.suites, ("extract",), self.session)
+        failures = split_by_extract(results)
+        total_rows = sum(c.row_count for c in batch) or 1
+        seconds = time.perf_counter() - started
+        checked_at = dt.datetime.now()
+        verdicts, decisions = [], {}
+        for candidate in batch:
+            e = candidate.extract
+            verdict = ExtractVerdict(
+                e.la_code,
+                e.source,
+                e.collection_year,
+                e.extract_date,
+                candidate.row_count,
+                seconds * candidate.row_count / total_rows,
+                failures.get(_label_key(e.la_code, e.collection_year, e.extract_date), []),
+            )
+            verdicts.append(verdict)
+            decisions[e.label] = verdict.decision()
+        store(self.con, verdicts, self.run_id, checked_at)
+        self.verdicts += verdicts
+        self.seconds += time.perf_counter() - started
+        return decisions
+
+    def check_warehouse(self, la_codes: Iterable[str] | None = None) -> list[ExtractVerdict]:
+        """Run the cross-extract (``warehouse``) rules on the raw tables; store the findings.
+
+        ``la_codes``: the LAs to check (default: the LAs whose extracts this gate saw).
+        Never raises: these rules only warn, so a failure is recorded in ``problems``.
+        """
+        try:
+            return self._check_warehouse(la_codes)
+        except Exception as exc:
+            self.problems.append(
+                f"cross-extract data-quality rules could not run ({type(exc).__name__}: {exc})"
+            )
+            return []
+
+    def _check_warehouse(self, la_codes: Iterable[str] | None) -> list[ExtractVerdict]:
+        started = time.perf_counter()
+        las = sorted(set(la_codes if la_codes is not None else (v.la_code for v in self.verdicts)))
+        suites = [s for s in self.suites if s.rules_in(("warehouse",))]
+        if not las or not suites:
+            return []
+        needed = {s.table_name for s in suites} | {"episodes", "missing", "missing_from_home"}
+        frames = read_raw_tables(self.con, needed, las)
+        results = validate_tables(
+            frames, ALL_SUITES, ("warehouse",), self.session, [s.table_name for s in suites]
+        )
+        seconds = time.perf_counter() - started
+        failures_by_la: dict[str, list[RuleFailure]] = defaultdict(list)
+        for key, failures in split_by_extract(results).items():
+            failures_by_la[key.split("|")[0]].extend(failures)
+        checked_at = dt.datetime.now()
+        verdicts = [
+            ExtractVerdict(
+                la,
+                "warehouse",
+                None,
+                None,
+                sum(int((r.frame["la_code"] == la).sum()) for r in results.values()),
+                seconds / len(las),
+                failures_by_la.get(la, []),
+            )
+            for la in las
+        ]
+        verdicts = [v for v in verdicts if v.rows_checked]
+        store(self.con, verdicts, self.run_id, checked_at)
+        self.seconds += time.perf_counter() - started
+        return verdicts
+
+
+def read_raw_tables(
+    con: duckdb.DuckDBPyConnection,
+    tables: Iterable[str] | None = None,
+    la_codes: Iterable[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Raw tables as pandas frames (optionally some tables, some LAs), keyed by table name."""
+    wanted = set(tables) if tables is not None else None
+    las = list(la_codes) if la_codes is not None else None
+    frames = {}
+    for spec in ALL_TABLES:
+        if wanted is not None and spec.name not in wanted:
+            continue
+        sql = f"select * from {spec.raw_table}"
+        params: list = []
+        if las is not None:
+            sql += f" where la_code in ({', '.join('?' for _ in las)})"
+            params = las
+        frames[spec.name] = con.execute(sql, params).df()
+    return frames
+
+
+def _blocking_or_cross_extract(rule) -> bool:
+    return rule.severity == "error" or rule.scope == "warehouse"
+
+
+def check_raw_tables(
+    con: duckdb.DuckDBPyConnection, session: GxSession | None = None
+) -> dict[str, SuiteResult]:
+    """Re-validate the raw tables as loaded (the Dagster asset checks).
+
+    Every ``error`` rule (defense in depth: the gate already ran them on each extract) and
+    every cross-extract ``warehouse`` rule; the gate's extract-level warnings are already
+    stored in ``raw_meta.dq_issues`` and are not run twice.
+    """
+    frames = read_raw_tables(con)
+    return validate_tables(
+        frames,
+        ALL_SUITES,
+        ("extract", "warehouse"),
+        session,
+        select=_blocking_or_cross_extract,
+    )

@@ -1,0 +1,56 @@
+"""The rule registry is consistent, and docs/data-quality.md is generated from it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from expectations import docs
+from expectations.severity import ERRORS, SEVERITY, WARNINGS
+from expectations.suites import ALL_RULES, ALL_SUITES
+from pipelines.lib.contract import ALL_TABLES
+
+
+def test_every_table_of_the_contract_has_a_suite():
+    assert {(s.source, s.table_name) for s in ALL_SUITES} == {
+        (t.source, t.name) for t in ALL_TABLES
+    }
+
+
+def test_rule_codes_are_unique_and_at_least_sixty_are_dfe_rules():
+    codes = Counter(r.code for r in ALL_RULES)
+    assert [c for c, n in codes.items() if n > 1] == []
+    assert sum(r.is_dfe for r in ALL_RULES) >= 60
+
+
+def test_dfe_codes_look_like_dfe_codes_and_local_rules_are_marked_csc():
+    for rule in ALL_RULES:
+        if rule.is_dfe:
+            assert re.fullmatch(r"\d{3,4}[A-Za-z]?|SW\d{2}STG\d", rule.code), rule.code
+        else:
+            assert re.fullmatch(r"CSC-[A-Z0-9]+(?:-[A-Z0-9_]+)+", rule.code), rule.code
+
+
+def test_every_rule_has_one_severity_in_the_one_reviewable_place():
+    codes = {r.code for r in ALL_RULES}
+    assert set(SEVERITY) == codes
+    assert not set(ERRORS) & set(WARNINGS)
+    assert all(reason.strip() for reason in ERRORS.values())  # each error says which KPI
+
+
+def test_rules_that_look_across_extracts_never_block():
+    for rule in ALL_RULES:
+        if rule.scope == "warehouse":
+            assert rule.severity == "warning", rule.code
+
+
+def test_every_rule_has_a_bad_example_and_a_message():
+    for rule in ALL_RULES:
+        assert rule.bad.row and rule.message.strip(), rule.code
+        assert set(rule.columns), rule.code
+
+
+def test_the_rule_catalogue_in_the_docs_is_up_to_date():
+    text = docs.DOC.read_text(encoding="utf-8")
+    assert docs.START in text and docs.END in text
+    assert docs.render(text) == text, "run: .venv/bin/python -m expectations.docs"
