@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
 .PHONY: help install demo test lint fmt generate manifest materialize dev dashboard bench \
-        chromium lock clean
+        chromium lock clean rollback
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -84,6 +84,9 @@ fmt: $(STAMP) ## Format Python and fix SQL style
 
 bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/
 	$(PY) -m bench
+
+rollback: $(STAMP) ## Serve the previous published snapshot again (run twice to undo)
+	$(PY) -m pipelines.lib.rollback
 
 clean: ## Remove generated data, dbt artefacts and Dagster state (keeps .venv)
 	rm -rf data/landing data/warehouse.duckdb* data/serving dbt_project/target dbt_project/logs $(DAGSTER_HOME)

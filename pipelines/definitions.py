@@ -7,15 +7,21 @@ from pipelines.defs.publish.assets import serving_snapshot
 from pipelines.defs.quality.checks import GX_CHECKS
 from pipelines.defs.resources import build_resources
 from pipelines.defs.transform.assets import csc_dbt_models
-from pipelines.defs.triggers import landing_sensor, monthly_refresh, refresh_all
+from pipelines.defs.triggers import (
+    landing_sensor,
+    monthly_refresh,
+    refresh_all,
+    rollback_snapshot,
+    run_failure_alert,
+)
 from pipelines.settings import get_settings
 
 defs = dg.Definitions(
     assets=[landing_extracts, csc_dbt_models, serving_snapshot],
     asset_checks=GX_CHECKS,
-    jobs=[refresh_all],
+    jobs=[refresh_all, rollback_snapshot],
     schedules=[monthly_refresh],
-    sensors=[landing_sensor],
+    sensors=[landing_sensor, run_failure_alert],
     resources=build_resources(get_settings()),
     # One process, one step at a time: DuckDB has a single writer (stack-notes E6).
     executor=dg.in_process_executor,

@@ -21,11 +21,17 @@ class Settings:
     landing_dir: Path
     warehouse_path: Path
     serving_dir: Path
+    alert_webhook: str | None = None
 
     @property
     def serving_path(self) -> Path:
         """The published snapshot the dashboard reads (never the warehouse)."""
         return self.serving_dir / "serving.duckdb"
+
+    @property
+    def alerts_path(self) -> Path:
+        """Failed runs, one JSON object a line (see pipelines/lib/alerts.py)."""
+        return self.serving_dir / "alerts.jsonl"
 
     @property
     def previous_serving_path(self) -> Path:
@@ -44,4 +50,5 @@ def get_settings() -> Settings:
         landing_dir=_path("CSC_LANDING_DIR", data / "landing"),
         warehouse_path=_path("CSC_DUCKDB_PATH", data / "warehouse.duckdb"),
         serving_dir=_path("CSC_SERVING_DIR", data / "serving"),
+        alert_webhook=os.environ.get("CSC_ALERT_WEBHOOK") or None,
     )

@@ -1,5 +1,7 @@
 """Names shared across the code location: groups, pools, owners, asset keys."""
 
+import datetime
+
 import dagster as dg
 
 #: Every step that opens the warehouse read-write runs in this pool (limit 1: DuckDB
@@ -11,3 +13,13 @@ GROUP_INGEST = "ingest"
 GROUP_PUBLISH = "publish"
 
 SERVING_SNAPSHOT = dg.AssetKey(["serving_snapshot"])
+
+#: Transient failures (a file still being copied, a lock held by a stray process) are
+#: retried with backoff. Bad data is not an exception: the gate reports it, so it is
+#: never retried.
+TRANSIENT_RETRY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
+
+#: Extracts arrive monthly: marts older than ~5 weeks mean a refresh was missed.
+MONTHLY_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=datetime.timedelta(days=35), warn_window=datetime.timedelta(days=32)
+)

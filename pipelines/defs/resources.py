@@ -20,6 +20,7 @@ class PathsResource(dg.ConfigurableResource):
 
     landing_dir: str
     serving_dir: str
+    alert_webhook: str | None = None
 
 
 def dbt_resource() -> DbtCliResource:
@@ -34,6 +35,8 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "duckdb": DuckDBResource(database=str(settings.warehouse_path)),
         "dbt": dbt_resource(),
         "paths": PathsResource(
-            landing_dir=str(settings.landing_dir), serving_dir=str(settings.serving_dir)
+            landing_dir=str(settings.landing_dir),
+            serving_dir=str(settings.serving_dir),
+            alert_webhook=settings.alert_webhook,
         ),
     }

@@ -5,7 +5,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.resources import PathsResource
+from pipelines.lib.alerts import record_alert
 from pipelines.lib.arrivals import find_arrivals
+from pipelines.lib.rollback import rollback
 
 refresh_all = dg.define_asset_job(
     "refresh_all",
@@ -44,3 +46,29 @@ def landing_sensor(context: dg.SensorEvaluationContext, paths: PathsResource):
             "csc/las": ",".join(sorted({e.la_code for e in arrivals.new})),
         },
     )
+
+
+@dg.run_failure_sensor(name="run_failure_alert", default_status=dg.DefaultSensorStatus.RUNNING)
+def run_failure_alert(context: dg.RunFailureSensorContext, paths: PathsResource):
+    """Record every failed run: log, `alerts.jsonl` beside the snapshot, optional webhook."""
+    alert = record_alert(
+        Path(paths.serving_dir) / "alerts.jsonl",
+        run_id=context.dagster_run.run_id,
+        job=context.dagster_run.job_name,
+        message=context.failure_event.message or "run failed",
+        webhook=paths.alert_webhook,
+    )
+    context.log.error(f"pipeline run failed: {alert}")
+
+
+@dg.op(required_resource_keys={"paths"})
+def rollback_serving_snapshot(context: dg.OpExecutionContext) -> None:
+    """Swap the previous published snapshot back in (running it again undoes it)."""
+    serving = Path(context.resources.paths.serving_dir)
+    rollback(serving / "serving.duckdb", serving / "serving.previous.duckdb")
+    context.log.info("the previous snapshot is being served again")
+
+
+@dg.job(description="Serve the previous snapshot again (undo with a second run).")
+def rollback_snapshot():
+    rollback_serving_snapshot()

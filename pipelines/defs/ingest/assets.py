@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.constants import DUCKDB_POOL, GROUP_INGEST, OWNERS
+from pipelines.defs.constants import DUCKDB_POOL, GROUP_INGEST, OWNERS, TRANSIENT_RETRY
 from pipelines.defs.resources import PathsResource
 from pipelines.lib.contract import ALL_TABLES
 from pipelines.lib.loader import LoadReport, load_landing
@@ -53,7 +53,7 @@ def _events_markdown(report: LoadReport) -> str:
     return "\n".join(lines)
 
 
-@dg.multi_asset(specs=RAW_SPECS, pool=DUCKDB_POOL, can_subset=False)
+@dg.multi_asset(specs=RAW_SPECS, pool=DUCKDB_POOL, can_subset=False, retry_policy=TRANSIENT_RETRY)
 def landing_extracts(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, paths: PathsResource
 ):

@@ -5,7 +5,14 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.constants import DUCKDB_POOL, GROUP_PUBLISH, OWNERS, SERVING_SNAPSHOT
+from pipelines.defs.constants import (
+    DUCKDB_POOL,
+    GROUP_PUBLISH,
+    MONTHLY_FRESHNESS,
+    OWNERS,
+    SERVING_SNAPSHOT,
+    TRANSIENT_RETRY,
+)
 from pipelines.defs.resources import PathsResource
 from pipelines.defs.transform.assets import MART_KEYS
 from pipelines.lib.publish import publish_snapshot
@@ -18,6 +25,8 @@ from pipelines.lib.publish import publish_snapshot
     kinds={"duckdb"},
     owners=OWNERS,
     pool=DUCKDB_POOL,
+    retry_policy=TRANSIENT_RETRY,
+    freshness_policy=MONTHLY_FRESHNESS,
 )
 def serving_snapshot(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, paths: PathsResource

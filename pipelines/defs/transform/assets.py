@@ -11,7 +11,7 @@ from dagster_dbt import (
 )
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.constants import DUCKDB_POOL, OWNERS
+from pipelines.defs.constants import DUCKDB_POOL, MONTHLY_FRESHNESS, OWNERS
 from pipelines.defs.resources import dbt_project
 
 
@@ -24,6 +24,13 @@ class CscDbtTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props):
         return OWNERS
+
+    def get_asset_spec(self, manifest, unique_id, project):
+        """Marts carry the monthly freshness policy: they are what the dashboard shows."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.key.path[0] == "marts":
+            spec = spec.replace_attributes(freshness_policy=MONTHLY_FRESHNESS)
+        return spec
 
 
 # Source tests stay off: with them the dbt step would run before the blocking GX checks
