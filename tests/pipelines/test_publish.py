@@ -86,3 +86,42 @@ def test_a_failed_publish_leaves_the_current_snapshot_untouched(warehouse, tmp_p
         publish_snapshot(warehouse, serving, previous)
     assert serving.read_bytes() == before
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_readers_in_a_loop_during_publishes_see_no_error_and_never_a_mix(warehouse, tmp_path):
+    """Each snapshot holds 500 rows of one version; a reader must never see two versions."""
+    import threading
+
+    serving, previous = tmp_path / "serving.duckdb", tmp_path / "serving.previous.duckdb"
+    warehouse.execute(
+        "create or replace table marts.kpi_values as "
+        "select 'v0' as version, range as n from range(500)"
+    )
+    publish_snapshot(warehouse, serving, previous)
+    seen, errors, stop = [], [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                with duckdb.connect(str(serving), read_only=True) as con:
+                    seen.append(
+                        con.execute(
+                            "select list(distinct version), count(*) from marts.kpi_values"
+                        ).fetchone()
+                    )
+            except Exception as exc:  # any error at all is a failure of the swap
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for i in range(1, 11):
+        warehouse.execute("update marts.kpi_values set version = ?", [f"v{i}"])
+        publish_snapshot(warehouse, serving, previous)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(seen) > 10
+    assert all(len(versions) == 1 and count == 500 for versions, count in seen)
+    assert {v[0] for v, _ in seen} > {"v0"}  # readers saw later versions too
