@@ -38,8 +38,11 @@ lock: ## Re-resolve requirements.lock (every transitive version) from pyproject.
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $@
 
+# dbt's profile reads CSC_DUCKDB_PATH and has no default on purpose; parse with the same
+# path the pipeline will use (pipelines/settings.py resolves CSC_DATA_DIR and friends).
 manifest: $(STAMP) ## Parse the dbt project (Dagster needs target/manifest.json at import)
-	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	cd dbt_project && CSC_DUCKDB_PATH="$$(../$(PY) -c 'from pipelines.settings import get_settings; print(get_settings().warehouse_path)')" \
+		../$(BIN)/dbt parse --quiet --profiles-dir .
 
 generate: $(STAMP) ## Generate synthetic extracts into data/landing (LA=850 SEED=42)
 	$(BIN)/csc-synth --la $(LA) --seed $(SEED)

@@ -2,7 +2,8 @@
     The LA total (district 'ALL') equals the sum over its districts, including Unallocated
     and County (data-contract.md "Where a child belongs"), for the numerator and the
     denominator of every KPI row in a kpi_values-shaped model. KPIs whose units can sit in
-    more than one district at once can be listed in exclude_kpi_ids.
+    more than one district at once, or that are not sums (cla_rate_per_10k), can be listed
+    in exclude_kpi_ids. Sums of FTE are compared to 1e-6.
 #}
 {% test la_total_equals_sum_of_districts(model, exclude_kpi_ids=[]) %}
 
@@ -50,8 +51,10 @@ where
     la_totals.kpi_id not in ('{{ exclude_kpi_ids | join("', '") }}') and
     {% endif %}
     (
-        la_totals.numerator is distinct from district_sums.numerator
-        or la_totals.denominator is distinct from district_sums.denominator
+        (la_totals.numerator is null) != (district_sums.numerator is null)
+        or (la_totals.denominator is null) != (district_sums.denominator is null)
+        or abs(la_totals.numerator - district_sums.numerator) > 1e-6
+        or abs(la_totals.denominator - district_sums.denominator) > 1e-6
     )
 
 {% endtest %}

@@ -1,8 +1,10 @@
 {#
-    Every KPI value that has members (kpi_members) is exactly the count of its members:
-    numerator = members in the numerator, denominator = members in the denominator (count
-    KPIs: denominator NULL), at district level and for the LA total (ALL = every district).
-    Values not supplied have no members and are skipped.
+    Every KPI value that has members (kpi_members) is exactly what its members add up to:
+    numerator = sum of numerator_weight over members in the numerator, denominator = sum
+    of denominator_weight over members in the denominator (1 per member for counts; cases
+    and FTE for workers), count KPIs: denominator NULL; at district level and for the LA
+    total (ALL = every district). Values not supplied have no members and are skipped.
+    Sums of FTE are compared to 1e-6.
 #}
 with
 
@@ -25,8 +27,8 @@ member_counts as (
         period_type,
         period_end,
         kpi_id,
-        count(*) filter (where in_numerator) as numerator,
-        count(*) filter (where in_denominator) as denominator,
+        coalesce(sum(numerator_weight) filter (where in_numerator), 0) as numerator,
+        coalesce(sum(denominator_weight) filter (where in_denominator), 0) as denominator,
     from members
     group by grouping sets (
         (la_code, district, breakdown, period_type, period_end, kpi_id),
@@ -48,8 +50,8 @@ left join member_counts
         and kpi_values.period_end = member_counts.period_end
         and kpi_values.kpi_id = member_counts.kpi_id
 where
-    kpi_values.numerator != coalesce(member_counts.numerator, 0)
+    abs(kpi_values.numerator - coalesce(member_counts.numerator, 0)) > 1e-6
     or (
         kpi_values.denominator is not null
-        and kpi_values.denominator != coalesce(member_counts.denominator, 0)
+        and abs(kpi_values.denominator - coalesce(member_counts.denominator, 0)) > 1e-6
     )

@@ -268,7 +268,9 @@ final as (
         unioned.mis_start as event_date,
         unioned.source,
         unioned.in_numerator,
-        unioned.in_denominator
+        unioned.in_denominator,
+        1.0 as numerator_weight,
+        1.0 as denominator_weight
     from unioned
     inner join las
         on unioned.la_code = las.la_code

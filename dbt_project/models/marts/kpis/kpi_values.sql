@@ -5,6 +5,10 @@
 #}
 {% set kpi_area_models = [
     'kpi_missing_rhi',
+    'kpi_peps',
+    'kpi_care_leavers',
+    'kpi_caseloads',
+    'kpi_looked_after',
 ] %}
 
 with
