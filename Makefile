@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
 .PHONY: help install demo test lint fmt generate manifest materialize dev dashboard bench \
-        chromium lock clean rollback
+        chromium lock clean rollback docs
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,6 +43,13 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 manifest: $(STAMP) ## Parse the dbt project (Dagster needs target/manifest.json at import)
 	cd dbt_project && CSC_DUCKDB_PATH="$$(../$(PY) -c 'from pipelines.settings import get_settings; print(get_settings().warehouse_path)')" \
 		../$(BIN)/dbt parse --quiet --profiles-dir .
+
+docs: manifest ## Regenerate docs/kpis.md and docs/data-quality.md, and the dbt docs site
+	$(PY) -m pipelines.lib.kpi_docs
+	$(PY) -m expectations.docs
+	cd dbt_project && CSC_DUCKDB_PATH="$$(../$(PY) -c 'from pipelines.settings import get_settings; print(get_settings().warehouse_path)')" \
+		../$(BIN)/dbt docs generate --quiet --profiles-dir .
+	@echo "dbt docs site written to dbt_project/target/ (serve it: cd dbt_project/target && python3 -m http.server 8080)"
 
 generate: $(STAMP) ## Generate synthetic extracts into data/landing (LA=850 SEED=42)
 	$(BIN)/csc-synth --la $(LA) --seed $(SEED)
