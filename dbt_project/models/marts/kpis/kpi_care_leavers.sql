@@ -78,19 +78,7 @@ spine as (
 ),
 
 member_counts as (
-    select
-        la_code,
-        case when grouping(district) = 1 then 'ALL' else district end as district,
-        breakdown,
-        period_end,
-        kpi_id,
-        count(*) filter (where in_numerator) as numerator,
-        count(*) filter (where in_denominator) as denominator
-    from members
-    group by grouping sets (
-        (la_code, district, breakdown, period_end, kpi_id),
-        (la_code, breakdown, period_end, kpi_id)
-    )
+    {{ count_members_by_district('members', ['breakdown', 'period_end', 'kpi_id']) }}
 ),
 
 joined as (

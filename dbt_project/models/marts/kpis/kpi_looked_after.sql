@@ -141,19 +141,9 @@ spine as (
 ),
 
 member_counts as (
-    select
-        la_code,
-        case when grouping(district) = 1 then 'ALL' else district end as district,
-        period_type,
-        period_end,
-        kpi_id,
-        coalesce(sum(numerator_weight) filter (where in_numerator), 0) as numerator,
-        coalesce(sum(denominator_weight) filter (where in_denominator), 0) as denominator
-    from members
-    group by grouping sets (
-        (la_code, district, period_type, period_end, kpi_id),
-        (la_code, period_type, period_end, kpi_id)
-    )
+    {{ count_members_by_district(
+        'members', ['period_type', 'period_end', 'kpi_id'], weighted=true
+    ) }}
 ),
 
 joined as (

@@ -85,19 +85,7 @@ spine as (
 ),
 
 member_counts as (
-    select
-        la_code,
-        case when grouping(district) = 1 then 'ALL' else district end as district,
-        period_type,
-        period_end,
-        kpi_id,
-        count(*) filter (where in_numerator) as numerator,
-        count(*) filter (where in_denominator) as denominator
-    from members
-    group by grouping sets (
-        (la_code, district, period_type, period_end, kpi_id),
-        (la_code, period_type, period_end, kpi_id)
-    )
+    {{ count_members_by_district('members', ['period_type', 'period_end', 'kpi_id']) }}
 ),
 
 joined as (
