@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
 .PHONY: help install demo test lint fmt generate manifest materialize dev dashboard bench \
-        chromium lock clean rollback docs
+        chromium lock clean rollback docs boardpack
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -69,6 +69,9 @@ demo: install ## Build everything on synthetic Hampshire data and serve the dash
 dashboard: $(STAMP) ## Serve the dashboard with gunicorn (production WSGI server)
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60 \
 		--access-logfile - 'dashboards.app:create_server()'
+
+boardpack: $(STAMP) chromium ## Board pack: the scorecard and every KPI page of LA=850 as data/boardpack-<LA>.pdf
+	$(PY) -m dashboards.boardpack --la $(LA) --out data/boardpack-$(LA).pdf
 
 dev: manifest $(DAGSTER_HOME)/dagster.yaml ## Dagster UI with schedules and sensors (http://127.0.0.1:3000)
 	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(DAGSTER_PORT)

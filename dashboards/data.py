@@ -28,6 +28,7 @@ import duckdb
 import flask
 import pandas as pd
 
+from pipelines.lib.status import STATUS_FILE
 from pipelines.settings import get_settings
 
 SERVING_PATH_KEY = "CSC_SERVING_PATH"
@@ -159,7 +160,11 @@ def _fetch(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
 
 def query(sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """Run parameterised ``sql`` on the snapshot; a copy of a cached frame per version."""
-    path = serving_path()
+    return _query_file(serving_path(), sql, params)
+
+
+def _query_file(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
+    """``query`` on any file the pipeline publishes (the snapshot, ``status.duckdb``)."""
     key = (_version(path), sql, _freeze(params))
     with _cache_lock:
         hit = _cache.get(key)
@@ -353,7 +358,14 @@ def freshness(la: str | None) -> dict[str, Any]:
 
 
 def rejected_loads(la: str) -> pd.DataFrame:
-    """Rejected deliveries of ``la`` not superseded by a later successful load."""
+    """Rejected deliveries of ``la`` not superseded by a later successful load.
+
+    From ``status.duckdb`` when the ingest step has written it (its extracts whose newest
+    delivery was blocked: it is newer than the snapshot when a run stopped before
+    publishing), else from the snapshot's copy of the load events.
+    """
+    if "extract_status" in status_tables():
+        return _status_query(_sql("status_blocked"), {"la": la})
     if not has_table("meta.load_events"):
         return _empty(["loaded_at", "source", "collection_year", "extract_date", "source_file"])
     return query(_sql("rejected_loads"), {"la": la})
@@ -375,3 +387,230 @@ def action_rhi(la: str, district: str | None = None) -> pd.DataFrame:
     order = " order by days_since_return desc" if "days_since_return" in cols else ""
     clause = f" where {' and '.join(where)}" if where else ""
     return query(f"select * from {table}{clause}{order}", params)
+
+
+# ##### The managers' pages: districts, caseloads, action lists, a child's timeline
+# (the district and child pages; caseloads are worker-level and the action lists and the
+# timeline child-level: for managers only, never for board pages)
+
+#: The managers' action lists (all as at the LA's as-at date): name -> table.
+ACTION_LISTS = {
+    "rhi": "marts.action_rhi_outstanding",
+    "pep": "marts.action_pep_outstanding",
+    "care_leavers": "marts.action_care_leavers",
+    "cla_unallocated": "marts.action_cla_unallocated",
+}
+#: How each list is ordered (terms whose column the table lacks are dropped).
+_ACTION_ORDER = {
+    "rhi": ["days_since_return desc", "child"],
+    "pep": ["days_since_last_complete_pep desc nulls first", "days_in_care desc", "child"],
+    "care_leavers": ["reason", "child"],
+    "cla_unallocated": ["days_in_care desc", "child"],
+}
+DISTRICT_COLUMNS = ["district", "is_unallocated", "is_county", "population_0_17", "teams"]
+TIMELINE_COLUMNS = [
+    "event_type",
+    "event_ref",
+    "start_date",
+    "end_date",
+    "label",
+    "detail",
+    "sw_id",
+]
+
+
+def district_table(la: str) -> pd.DataFrame:
+    """The districts of ``la`` from ``marts.dim_districts`` (no ``ALL`` row), A–Z."""
+    if not has_table("marts.dim_districts"):
+        return _empty(DISTRICT_COLUMNS)
+    return query(
+        "select * from marts.dim_districts where la_code = $la and district <> $all "
+        "order by district",
+        {"la": la, "all": LA_TOTAL},
+    )
+
+
+def district_comparison(la: str, end: Any = None) -> pd.DataFrame:
+    """Every KPI at its headline split, for every district and the LA total, at the
+    latest period that ended on or before ``end`` (the latest period when ``end`` is None)."""
+    if not has_table("marts.kpi_values"):
+        return _empty(["kpi_id", "breakdown", *KPI_VALUE_COLUMNS[:4], "district",
+                       *KPI_VALUE_COLUMNS[7:]])  # fmt: skip
+    params = {"la": la, "end": None if end is None else pd.Timestamp(end).date()}
+    return query(_sql("district_comparison"), params)
+
+
+def caseloads(la: str, period_end: Any, district: str | None = None) -> pd.DataFrame:
+    """Case-holding roles in post on ``period_end`` (``marts.mart_caseloads_by_worker``),
+    one row per worker, of one district or all; by team, then worker."""
+    if not has_table("marts.mart_caseloads_by_worker"):
+        return pd.DataFrame()
+    params: dict[str, Any] = {"la": la, "end": pd.Timestamp(period_end).date()}
+    where = "la_code = $la and period_end = $end"
+    if district and district != LA_TOTAL:
+        where += " and district = $district"
+        params["district"] = district
+    return query(
+        f"select * from marts.mart_caseloads_by_worker where {where} order by team_name, sw_id",
+        params,
+    )
+
+
+def action_list(name: str, la: str) -> pd.DataFrame | None:
+    """One of ``ACTION_LISTS`` for the whole LA, in its order; None when it is not published."""
+    table = ACTION_LISTS[name]
+    if not has_table(table):
+        return None
+    cols = set(columns(table))
+    order = [term for term in _ACTION_ORDER[name] if term.split()[0] in cols]
+    clause = f" order by {', '.join(order)}" if order else ""
+    where = " where la_code = $la" if "la_code" in cols else ""
+    return query(f"select * from {table}{where}{clause}", {"la": la} if where else None)
+
+
+def child_events(la: str, child: str) -> pd.DataFrame:
+    """A child's events from ``marts.mart_child_timeline``, oldest first."""
+    if not has_table("marts.mart_child_timeline"):
+        return _empty(TIMELINE_COLUMNS)
+    return query(
+        "select * from marts.mart_child_timeline where la_code = $la and child = $child "
+        "order by start_date, event_type, event_ref",
+        {"la": la, "child": child},
+    )
+
+
+def child_profile(la: str, child: str) -> dict[str, Any] | None:
+    """The child's row of ``marts.dim_children`` (district, worker now…), or None."""
+    if not has_table("marts.dim_children"):
+        return None
+    frame = query(
+        "select * from marts.dim_children where la_code = $la and child = $child",
+        {"la": la, "child": child},
+    )
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def child_las(child: str) -> list[str]:
+    """The LAs whose published data has a child with this id."""
+    sources = [t for t in ("marts.dim_children", "marts.mart_child_timeline") if has_table(t)]
+    if not sources:
+        return []
+    union = " union ".join(f"select la_code from {t} where child = $child" for t in sources)
+    frame = query(f"select distinct la_code from ({union}) order by la_code", {"child": child})
+    return [str(v) for v in frame["la_code"]]
+
+
+# ##### Data quality (the data-quality page and the banner; data engineers)
+# ``status.duckdb`` is written beside the snapshot by the ingest step on every run, even
+# when an extract is blocked and nothing is published (pipelines/lib/status.py), so it can
+# be newer than the snapshot, and can exist without one. It is read like the snapshot: a
+# short-lived read-only attach per query, cached per file version.
+
+EXTRACT_STATUS_COLUMNS = [
+    "la_code",
+    "source",
+    "collection_year",
+    "latest_extract_date",
+    "latest_status",
+    "latest_message",
+    "latest_errors",
+    "latest_warnings",
+    "latest_seen_at",
+    "served_extract_date",
+    "served_loaded_at",
+    "is_serving_older_data",
+    "served_age_days",
+]
+DQ_ISSUE_COLUMNS = [
+    "la_code",
+    "source",
+    "collection_year",
+    "extract_date",
+    "table_name",
+    "source_file",
+    "source_row",
+    "child",
+    "rule_code",
+    "severity",
+    "message",
+    "value",
+    "checked_at",
+]
+
+
+def status_path() -> Path:
+    """``status.duckdb`` beside the snapshot this app reads."""
+    return serving_path().with_name(STATUS_FILE)
+
+
+def status_exists() -> bool:
+    return status_path().is_file()
+
+
+def _status_query(sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    return _query_file(status_path(), sql, params)
+
+
+def status_tables() -> frozenset[str]:
+    """Tables of ``status.duckdb`` (none when the ingest step has not written it yet)."""
+    if not status_exists():
+        return frozenset()
+    frame = _status_query(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = 'main'"
+    )
+    return frozenset(frame["table_name"])
+
+
+def status_info() -> dict[str, Any]:
+    """When ``status.duckdb`` was written, and by which run (``None`` without one)."""
+    info: dict[str, Any] = {"written_at": None, "run_id": None}
+    if "status_info" in status_tables():
+        frame = _status_query("select written_at, run_id from status_info limit 1")
+        if not frame.empty:
+            info["written_at"] = pd.Timestamp(frame["written_at"].iloc[0])
+            info["run_id"] = frame["run_id"].iloc[0]
+    return info
+
+
+def extract_status(la: str | None = None) -> pd.DataFrame:
+    """The newest extract of each LA (or of ``la``), source and year, and what happened to it."""
+    if "extract_status" not in status_tables():
+        return _empty(EXTRACT_STATUS_COLUMNS)
+    return _status_query(_sql("extract_status"), {"la": la})
+
+
+def dq_issues(
+    la: str | None = None,
+    year: str | None = None,
+    severity: str | None = None,
+    rule: str | None = None,
+    file: str | None = None,
+) -> pd.DataFrame:
+    """Failing rows of the latest check of each extract; ``None`` means "every"."""
+    if "dq_issues" not in status_tables():
+        return _empty(DQ_ISSUE_COLUMNS)
+    params = {"la": la, "year": year, "severity": severity, "rule": rule, "file": file}
+    return _status_query(_sql("dq_issues"), params)
+
+
+def published_extracts() -> pd.DataFrame:
+    """Newest supplied extract per LA, source and year in the published snapshot."""
+    cols = ["la_code", "source", "collection_year", "extract_date", "loaded_at"]
+    try:
+        if not has_table("meta.extract_files"):
+            return _empty(cols)
+        return query(_sql("published_extracts"))
+    except NoSnapshot:
+        return _empty(cols)
+
+
+def dq_las() -> list[str]:
+    """LAs in the snapshot or in ``status.duckdb`` (an LA whose every extract was blocked
+    is only in the latter)."""
+    try:
+        found = set(las())
+    except NoSnapshot:
+        found = set()
+    found.update(str(v) for v in extract_status()["la_code"].dropna())
+    return sorted(found)

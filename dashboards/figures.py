@@ -8,6 +8,7 @@ Values that are "no cases" or "not supplied" are gaps in a line, never zeros.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -199,11 +200,13 @@ def ranking_figure(
     polarity: str | None = None,
     target: float | None = None,
     la_total: float | None = None,
+    links: dict[str, str] | None = None,
 ) -> go.Figure:
     """Districts side by side at the latest period, best first (largest first for info).
 
     ``latest`` has one row per district (the LA total row ``ALL`` is left out of the bars
-    and drawn as a line). Districts with no figure are listed with their reason.
+    and drawn as a line). Districts with no figure are listed with their reason. A
+    district in ``links`` (name -> URL) is a link in the axis labels.
     """
     places = fmt.decimals_for(unit, decimals)
     rows = latest[latest["district"] != "ALL"].copy()
@@ -254,6 +257,15 @@ def ranking_figure(
             line={"color": DARK, "dash": "dot", "width": 2},
             annotation_text=f"Target {fmt.format_value(target, unit, places)}",
             annotation_position="top right",
+        )
+    if links:
+        names = list(rows["district"])
+        fig.update_yaxes(
+            tickvals=names,
+            ticktext=[
+                f'<a href="{escape(links[d])}" target="_self">{escape(d)}</a>' if d in links else d
+                for d in names
+            ],
         )
     height = max(260, 34 * len(rows) + 90)
     fig = _base_layout(fig, height=height)

@@ -15,9 +15,12 @@ NAV_LINK = "shell-nav-link"  # pattern type; index = page path
 # ##### Grids (pattern types; index = grid name)
 GRID = "grid"
 GRID_EXPORT = "grid-export"
+GRID_EXCEL = "grid-excel"
+GRID_DOWNLOAD = "grid-download"
 
 # ##### Scorecard (/)
 SCORECARD_DOWNLOAD_BUTTON = "scorecard-download-button"
+SCORECARD_EXCEL_BUTTON = "scorecard-excel-button"
 SCORECARD_DOWNLOAD = "scorecard-download"
 SCORECARD_LA = "scorecard-la"
 
@@ -61,6 +64,57 @@ ACTIONS_CONTENT = "actions-content"
 ACTIONS_MESSAGES = "actions-messages"
 ACTIONS_TABLE = "rhi-action-list"
 
+# ##### Districts (/district) and one district (/district/<district>; managers)
+DISTRICTS_TABLE = "districts-table"
+DISTRICT_URL = "district-url"
+DISTRICT_LA = "district-la"
+DISTRICT_NAME = "district-name"
+DISTRICT_PERIOD = "district-period"
+DISTRICT_MESSAGES = "district-messages"
+DISTRICT_CONTENT = "district-content"
+DISTRICT_SPINE = "district-spine"
+DISTRICT_KPI_TABLE = "district-kpis"
+DISTRICT_TEAM_TABLE = "district-caseloads-by-team"
+DISTRICT_WORKER_TABLE = "district-caseloads-by-worker"
+#: Grid names of the district's four action lists, by list.
+DISTRICT_ACTION_TABLES = {
+    "rhi": "district-rhi-outstanding",
+    "pep": "district-pep-outstanding",
+    "care_leavers": "district-care-leavers",
+    "cla_unallocated": "district-cla-unallocated",
+}
+
+# ##### One child's timeline (/child/<child_id>; managers)
+CHILD_TIMELINE = "child-timeline"
+#: Grid names of the child's tables, by event type.
+CHILD_TABLES = {
+    "period_of_care": "child-periods-of-care",
+    "placement": "child-placements",
+    "allocation": "child-allocations",
+    "missing": "child-missing-episodes",
+    "pep": "child-peps",
+    "review": "child-reviews",
+}
+
+# ##### Data quality (/data-quality; data engineers)
+DQ_URL = "dq-url"
+DQ_LA = "dq-la"
+DQ_YEAR = "dq-year"
+DQ_SEVERITY = "dq-severity"
+DQ_RULE = "dq-rule"
+DQ_FILE = "dq-file"
+DQ_MESSAGES = "dq-messages"
+DQ_CONTENT = "dq-content"
+DQ_DOWNLOAD_CSV = "dq-download-csv"
+DQ_DOWNLOAD_EXCEL = "dq-download-excel"
+DQ_DOWNLOAD = "dq-download"
+DQ_STATUS_TABLE = "dq-extract-status"
+DQ_FRESHNESS_TABLE = "dq-freshness"
+DQ_RULES_TABLE = "dq-issues-by-rule"
+DQ_FILES_TABLE = "dq-issues-by-file"
+DQ_CHILDREN_TABLE = "dq-issues-by-child"
+DQ_ROWS_TABLE = "dq-failing-rows"
+
 
 def grid(name: str) -> dict[str, str]:
     """Id of the AG Grid called ``name`` (also its CSV file name)."""
@@ -70,6 +124,16 @@ def grid(name: str) -> dict[str, str]:
 def grid_export(name: str) -> dict[str, str]:
     """Id of the "Download CSV" button of the grid called ``name``."""
     return {"type": GRID_EXPORT, "index": name}
+
+
+def grid_excel(name: str) -> dict[str, str]:
+    """Id of the "Download Excel" button of the grid called ``name``."""
+    return {"type": GRID_EXCEL, "index": name}
+
+
+def grid_download(name: str) -> dict[str, str]:
+    """Id of the ``dcc.Download`` that sends the grid's Excel file (``<name>.xlsx``)."""
+    return {"type": GRID_DOWNLOAD, "index": name}
 
 
 def nav_link(path: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ Pure functions, no Dash, no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -200,4 +200,95 @@ def resolve_kpi(
     state.breakdown = pick(
         "breakdown", query.get("breakdown"), list(breakdowns), default_breakdown, messages, shown
     )
+    return state
+
+
+@dataclass
+class DistrictState:
+    """What a district page shows (the district comes from the path, not the query)."""
+
+    district: str | None = None
+    la: str | None = None
+    period: str | None = None  # "YYYY-MM"; the latest month by default
+    messages: list[str] = field(default_factory=list)
+
+    def query(self, with_la: bool = True) -> dict[str, str | None]:
+        params = {"la": self.la, "period": self.period}
+        if not with_la:
+            params.pop("la")
+        return params
+
+
+def resolve_district(
+    query: Mapping[str, Any],
+    *,
+    district: str | None,
+    la: str | None,
+    months: Sequence[str],
+    messages: list[str] | None = None,
+) -> DistrictState:
+    """Check the query of a district page against the data of ``la`` (already checked).
+
+    ``months`` are "YYYY-MM", oldest first; the page shows the latest by default.
+    """
+    messages = [] if messages is None else messages
+    state = DistrictState(district=district, la=la, messages=messages)
+    latest = months[-1] if months else None
+    state.period = _pick_month("chosen", query.get("period"), months, latest, messages)
+    return state
+
+
+ALL = "ALL"  # "every …" in the data-quality page's filters
+SEVERITIES = {
+    ALL: "Errors and warnings",
+    "error": "Errors (block the extract)",
+    "warning": "Warnings",
+}
+
+
+@dataclass
+class DataQualityState:
+    """What the data-quality page shows: each filter is a value or ``ALL``."""
+
+    la: str = ALL
+    year: str = ALL
+    severity: str = ALL
+    rule: str = ALL
+    file: str = ALL
+    messages: list[str] = field(default_factory=list)
+
+    def query(self) -> dict[str, str | None]:
+        params = asdict(self)
+        params.pop("messages")
+        return params
+
+    def value(self, name: str) -> str | None:
+        """The filter ``name`` as a query parameter: ``None`` for ``ALL``."""
+        value = getattr(self, name)
+        return None if value == ALL else value
+
+
+def resolve_data_quality(
+    query: Mapping[str, Any],
+    *,
+    las: Sequence[str],
+    years: Callable[[str | None], Sequence[str]],
+    rules: Callable[[str | None], Sequence[str]],
+    files: Callable[[str | None], Sequence[str]],
+    messages: list[str] | None = None,
+) -> DataQualityState:
+    """Check the query of ``/data-quality``. ``years``, ``rules`` and ``files`` give the
+    choices for an LA (``None``: every LA), so they are asked for after the LA is known."""
+    messages = [] if messages is None else messages
+    state = DataQualityState(messages=messages)
+
+    def choose(label: str, key: str, allowed: Sequence[str], shown: str) -> str:
+        return pick(label, query.get(key), [ALL, *allowed], ALL, messages, {ALL: shown}) or ALL
+
+    state.la = choose("local authority", "la", las, "all LAs")
+    la = None if state.la == ALL else state.la
+    state.year = choose("collection year", "year", years(la), "every year")
+    state.severity = choose("severity", "severity", list(SEVERITIES)[1:], "errors and warnings")
+    state.rule = choose("rule", "rule", rules(la), "every rule")
+    state.file = choose("file", "file", files(la), "every file")
     return state

@@ -13,11 +13,14 @@ GRAPH_CONFIG = {
 
 
 def chart(id: str, figure: go.Figure, description: str) -> html.Div:
-    """The graph is an image to assistive technology, described by ``description``;
-    the table beside every chart carries the same figures as text."""
+    """The graph is a figure to assistive technology, named by ``description``; the table
+    beside every chart carries the same figures as text.
+
+    ``role="figure"``, not ``"img"``: an image's children are presentational, and the
+    chart's mode bar holds focusable buttons (axe: nested-interactive, WCAG 4.1.2)."""
     return html.Div(
         dcc.Graph(id=id, figure=figure, config=GRAPH_CONFIG),
-        role="img",
+        role="figure",
         **{"aria-label": description},
         className="chart",
     )

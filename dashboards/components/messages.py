@@ -17,7 +17,8 @@ def no_snapshot() -> dbc.Alert:
             html.H2("No published data yet", className="h4"),
             dcc.Markdown(
                 "No published data yet — run `make demo` (or `make materialize`) to build "
-                "and publish the serving snapshot, then reload this page."
+                "and publish the serving snapshot, then reload this page. If the pipeline "
+                "has run, the [data-quality page](/data-quality) says what was blocked."
             ),
         ],
         color="info",

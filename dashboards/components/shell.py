@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
-from dashboards import data, ids, urlstate
+from dashboards import data, ids, quality, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
 
@@ -92,7 +92,9 @@ def freshness_banner(la: str | None) -> list:
         items = [
             html.Li(
                 f"{r['source_file']} ({fmt.format_datetime(r['loaded_at'])})"
-                + (f": {r['message']}" if r.get("message") else "")
+                # The first clause (file, line, rule): the whole reason, on the
+                # data-quality page, can list dozens of rules.
+                + (f": {quality.short_reason(r['message'])}" if r.get("message") else "")
             )
             for r in rejected.head(5).to_dict("records")
         ]
@@ -100,7 +102,13 @@ def freshness_banner(la: str | None) -> list:
             dbc.Alert(
                 [
                     html.Strong(f"The latest delivery for LA {la} was rejected. "),
-                    "These figures come from the data loaded before it.",
+                    "These figures come from the data loaded before it. ",
+                    dcc.Link(
+                        "Why, on the data-quality page",
+                        href=f"/data-quality?la={la}",
+                        className="alert-link",
+                    ),
+                    ".",
                     html.Ul(items, className="mb-0 small"),
                 ],
                 color="danger",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, html
+from dash import Input, Output, State, ctx, html
 
 from dashboards import data, ids
 from dashboards.components import messages
@@ -31,8 +31,11 @@ def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output(ids.SCORECARD_DOWNLOAD, "data"),
         Input(ids.SCORECARD_DOWNLOAD_BUTTON, "n_clicks"),
+        Input(ids.SCORECARD_EXCEL_BUTTON, "n_clicks"),
         State(ids.SCORECARD_LA, "data"),
         prevent_initial_call=True,
     )
-    def download(n_clicks, la):
-        return view.download(la)
+    def download(csv_clicks, excel_clicks, la):
+        return view.download(
+            la, "excel" if ctx.triggered_id == ids.SCORECARD_EXCEL_BUTTON else "csv"
+        )

@@ -15,6 +15,7 @@ from dashboards import data, ids, urlstate
 from dashboards.components import messages
 from dashboards.components.controls import labelled_select
 from dashboards.components.grid import column, data_grid
+from dashboards.views.common import child_href, markdown_link
 
 #: Columns shown (in this order) when the action list has them, with their headings.
 SHOWN = {
@@ -61,8 +62,16 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
     rows = data.action_rhi(state.la, state.district)
     shown = [c for c in SHOWN if c in rows.columns] or [c for c in rows.columns if c != "la_code"]
     rows = rows[shown]
+    if "child" in rows.columns:  # each child links to their timeline
+        links = [markdown_link(c, child_href(str(c), la=state.la)) for c in rows["child"]]
+        rows = rows.assign(child=links)
     columns = [
-        column(c, SHOWN.get(c, c.replace("_", " ").capitalize()), numeric=c in NUMERIC)
+        column(
+            c,
+            SHOWN.get(c, c.replace("_", " ").capitalize()),
+            numeric=c in NUMERIC,
+            **({"cellRenderer": "markdown"} if c == "child" else {}),
+        )
         for c in shown
     ]
     place = "all districts" if state.district == urlstate.ALL_DISTRICTS else state.district

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -37,6 +38,21 @@ def kpi_meta(catalogue: pd.DataFrame, kpi_id: str) -> dict[str, Any]:
 
 def kpi_href(kpi_id: str, **query: str | None) -> str:
     return f"/kpi/{kpi_id}" + urlstate.encode(query)
+
+
+def district_href(district: str, **query: str | None) -> str:
+    return f"/district/{quote(district, safe='')}" + urlstate.encode(query)
+
+
+def child_href(child: str, **query: str | None) -> str:
+    """The child's timeline: a managers' page, never linked from board pages."""
+    return f"/child/{quote(child, safe='')}" + urlstate.encode(query)
+
+
+def markdown_link(text: Any, href: str) -> str:
+    """A grid cell AG Grid renders as a link (``cellRenderer="markdown"``)."""
+    escaped = str(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{escaped}]({href.replace(' ', '%20').replace(')', '%29')})"
 
 
 def period_rows(frame: pd.DataFrame, kpi: dict, label_column: str | None = None) -> list[dict]:

@@ -17,9 +17,16 @@ from dashboards.components.chart import chart
 from dashboards.components.controls import labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import direction_text, rag_badge
-from dashboards.views.common import PERIOD_COLUMNS, kpi_meta, period_rows
+from dashboards.views.common import (
+    PERIOD_COLUMNS,
+    district_href,
+    kpi_meta,
+    markdown_link,
+    period_rows,
+)
 
-DISTRICT_COLUMNS = [column("district", "District"), *PERIOD_COLUMNS[1:]]
+#: The district column links to each district's page (a Markdown link in the cell).
+DISTRICT_COLUMNS = [column("district", "District", cellRenderer="markdown"), *PERIOD_COLUMNS[1:]]
 MID_STORY_NOTE = (
     "Where the data starts part-way through a child's story (a period of care or a "
     "placement that began before the earliest year supplied), it is counted from the "
@@ -121,6 +128,16 @@ def _summary(kpi: dict, series: pd.DataFrame, target, tolerance, comparators) ->
     return dbc.Card(dbc.CardBody(body), className="mb-3")
 
 
+def district_rows(rows: list[dict], links: dict[str, str]) -> list[dict]:
+    """The districts table's rows with each district linking to its page."""
+    return [
+        {**r, "district": markdown_link(r["district"], links[r["district"]])}
+        if r["district"] in links
+        else r
+        for r in rows
+    ]
+
+
 def breakdowns_text(raw: Any) -> str:
     """``"all|care|home"`` → ``"Care and home, From care, From home"``."""
     if fmt.is_missing(raw):
@@ -195,6 +212,9 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
     by_district = data.district_latest(state.la, kpi["kpi_id"], state.breakdown, period_type)
     la_row = by_district[by_district["district"] == data.LA_TOTAL]
     la_value = None if la_row.empty else fmt.safe_float(la_row["value"].iloc[0])
+    links = {
+        d: district_href(d, la=state.la) for d in by_district["district"] if d != data.LA_TOTAL
+    }
     ranking = figures.ranking_figure(
         by_district,
         unit=unit,
@@ -202,6 +222,7 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
         polarity=kpi.get("polarity"),
         target=target,
         la_total=la_value,
+        links=links,
     )
     ranking_period = (
         fmt.period_label(
@@ -254,7 +275,7 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
         ),
         data_grid(
             ids.KPI_RANKING_TABLE,
-            period_rows(districts, kpi, label_column="district"),
+            district_rows(period_rows(districts, kpi, label_column="district"), links),
             DISTRICT_COLUMNS,
             label=f"{name} by district",
         ),

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data, figures, ids, scoring, urlstate
+from dashboards import data, export, figures, ids, scoring, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
 from dashboards.components.kpi_bits import DIRECTION_ICON, direction_text, rag_badge
@@ -209,10 +209,19 @@ def page(query: Mapping[str, Any]) -> list:
                             size="sm",
                             n_clicks=0,
                         ),
+                        dbc.Button(
+                            "Download scorecard (Excel)",
+                            id=ids.SCORECARD_EXCEL_BUTTON,
+                            color="secondary",
+                            outline=True,
+                            size="sm",
+                            n_clicks=0,
+                            className="ms-2",
+                        ),
                         dcc.Download(id=ids.SCORECARD_DOWNLOAD),
                     ],
                     md=3,
-                    className="text-md-end",
+                    className="text-md-end downloads",
                 ),
             ]
         ),
@@ -221,5 +230,12 @@ def page(query: Mapping[str, Any]) -> list:
     ]
 
 
-def download(la: str) -> dict[str, Any]:
+def download(la: str, kind: str = "csv") -> dict[str, Any]:
+    """The scorecard of ``la`` as ``scorecard-<la>.csv``, or ``.xlsx`` for ``kind="excel"``."""
+    if kind == "excel":
+        rows, _ = frame(la)
+        content = export.xlsx_bytes(
+            rows.reindex(columns=CSV_COLUMNS), sheet=f"Scorecard {la}", title=f"Scorecard LA {la}"
+        )
+        return dcc.send_bytes(content, f"scorecard-{la}.xlsx", type=export.XLSX_MIMETYPE)
     return dcc.send_string(csv_text(la), f"scorecard-{la}.csv")

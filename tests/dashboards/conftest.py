@@ -18,6 +18,9 @@ Figures the tests rely on (LA 850, district ALL unless said):
 - pep_in_term_pct (term): not supplied.
 - cl_eet_pct (year; headline 17-21): 2024-25 62.0 (target 60 → green), 2023-24 55.0;
   England comparator blank for 2024 and 2023 → "not published".
+
+The managers' tables (districts, caseloads by worker, the four action lists, children and
+a child's timeline) and their figures are in manager_fixture.py.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ import duckdb
 import pandas as pd
 import pytest
 from dash_helpers import DashCallbacks
+from manager_fixture import add_manager_tables
+from status_fixture import build_status
 
 from dashboards import data
 
@@ -283,12 +288,16 @@ def build_snapshot(path: Path) -> Path:
                 ("r2", dt.datetime(2025, 2, 15, 5), "851", "ssda903", "2024-25", EXTRACT_DATE, None, "851/ssda903/2024-25/2025-02-14/episodes.csv", "rejected", "required column DECOM is missing", None),
             ],
         )  # fmt: skip
+        add_manager_tables(con)  # the district and child pages (manager_fixture)
     return path
 
 
 @pytest.fixture(scope="session")
 def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_snapshot(tmp_path_factory.mktemp("serving") / "serving.duckdb")
+    """The snapshot, with the ingest step's ``status.duckdb`` beside it (status_fixture)."""
+    path = build_snapshot(tmp_path_factory.mktemp("serving") / "serving.duckdb")
+    build_status(path.with_name("status.duckdb"))
+    return path
 
 
 @pytest.fixture

@@ -8,7 +8,16 @@ from dash_helpers import DashCallbacks, find_by_id, text_of
 
 from dashboards import data, ids
 
-PAGES = ["/", "/missing", "/kpi/rhi_offered_pct", "/kpi", "/dictionary", "/actions/rhi", "/x"]
+PAGES = [
+    "/",
+    "/missing",
+    "/kpi/rhi_offered_pct",
+    "/kpi",
+    "/dictionary",
+    "/actions/rhi",
+    "/data-quality",
+    "/x",
+]
 SHELL_OUTPUT = (
     '..shell-freshness.children...shell-la-select.value...shell-url.href...'
     '{"index":["ALL"],"type":"shell-nav-link"}.href..'
@@ -116,7 +125,14 @@ def test_without_a_snapshot_every_page_says_run_make_demo(empty_app):
     client = empty_app.server.test_client()
     assert client.get("/_dash-layout").status_code == 200
     driver = DashCallbacks(client)
-    for path in ["/", "/missing", "/kpi/rhi_offered_pct", "/dictionary", "/actions/rhi"]:
+    for path in [
+        "/",
+        "/missing",
+        "/kpi/rhi_offered_pct",
+        "/dictionary",
+        "/actions/rhi",
+        "/data-quality",
+    ]:
         assert "No published data yet" in text_of(driver.route(path)), path
     banner = shell(driver, "")[ids.FRESHNESS]["children"]
     assert "make demo" in text_of(banner)

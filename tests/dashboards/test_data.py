@@ -95,10 +95,25 @@ def test_freshness_gives_the_latest_supplied_extract_and_the_publish_time(use_sn
     assert data.freshness("851")["extract_date"] == pd.Timestamp("2025-01-31")
 
 
-def test_rejected_loads_are_reported_until_a_later_load_supersedes_them(use_snapshot):
+def test_rejected_loads_come_from_the_status_file_the_ingest_step_writes(use_snapshot):
+    assert data.status_path() == use_snapshot.with_name("status.duckdb")
     assert data.rejected_loads("850").empty  # rejected in January, loaded since
-    rejected = data.rejected_loads("851")
-    assert list(rejected["message"]) == ["required column DECOM is missing"]
+    rejected = data.rejected_loads("851").iloc[0]
+    assert rejected["source_file"] == "851/ssda903/2024-25/2025-02-14/episodes.csv"
+    assert "required column DECOM is missing [rule FILE-MISSING-COLUMN]" in rejected["message"]
+    assert rejected["served_extract_date"] == pd.Timestamp("2025-01-31")
+    never_published = data.rejected_loads("852").iloc[0]
+    assert "[rule 501]" in never_published["message"]
+    assert pd.isna(never_published["served_extract_date"])
+
+
+def test_without_a_status_file_rejected_loads_come_from_the_snapshot(tmp_path, snapshot):
+    shutil.copy(snapshot, tmp_path / "serving.duckdb")
+    with data.use_snapshot(tmp_path / "serving.duckdb"):
+        assert not data.status_exists() and data.extract_status().empty
+        assert data.rejected_loads("850").empty  # rejected in January, loaded since
+        rejected = data.rejected_loads("851")
+        assert list(rejected["message"]) == ["required column DECOM is missing"]
 
 
 def test_action_list_is_filtered_by_la_and_district(use_snapshot):

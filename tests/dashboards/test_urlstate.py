@@ -83,3 +83,30 @@ def test_kpi_state_defaults_to_the_headline_breakdown():
     assert state.breakdown == "17-21"
     assert "showing Aged 17–21 instead" in state.messages[0]
     assert state.query() == {"la": "850", "district": "ALL", "breakdown": "17-21"}
+
+
+@pytest.mark.parametrize(
+    ("period", "expected", "message"),
+    [
+        (None, "2025-02", None),
+        ("2025-01", "2025-01", None),
+        ("2025-01-31", "2025-01", None),
+        ("2025-13", "2025-02", "The chosen month “2025-13” is not a month"),
+        ("2019-05", "2025-02", "There are no figures for 2019-05: showing 2025-02 instead."),
+    ],
+)
+def test_district_state_checks_the_month_and_keeps_the_district_from_the_path(
+    period, expected, message
+):
+    state = urlstate.resolve_district(
+        {"period": period},
+        district="Winchester",
+        la="850",
+        months=["2024-12", "2025-01", "2025-02"],
+    )
+    assert (state.district, state.period) == ("Winchester", expected)
+    assert state.query() == {"la": "850", "period": expected}
+    if message is None:
+        assert state.messages == []
+    else:
+        assert state.messages[0].startswith(message)

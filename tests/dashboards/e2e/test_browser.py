@@ -1,4 +1,5 @@
-"""The dashboard in a real browser (Debian chromium through Playwright).
+"""The dashboard in a real browser (Debian chromium through Playwright; the browser,
+context and page fixtures are in conftest.py).
 
 Waits on selectors and URLs, never on time.
 """
@@ -7,54 +8,10 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium (/usr/bin/chromium) is not installed: run `make chromium`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def context(browser, live_server):
-    """One context for the module, so the browser caches Dash's scripts between tests."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000})
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context):
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    page.close()
-    assert errors == [], errors
 
 
 def trace_names(page, graph_id: str) -> list[str]:
@@ -134,3 +91,44 @@ def test_choosing_another_la_reloads_the_page_for_it_and_warns_of_a_rejected_loa
     expect(page.locator('#missing-district option:not([value=""])')).to_have_text(
         ["All districts", "North", "South"]
     )
+
+
+def test_scorecard_to_kpi_to_district_then_a_month_then_a_childs_timeline(page):
+    """A manager's path: board scorecard → KPI → a district in the districts table → an
+    earlier month → a child on the district's RHI action list → the child's timeline."""
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.locator('tr[data-kpi="rhi_offered_pct"]').get_by_role("link", name="RHI offered").click()
+    page.wait_for_url(re.compile(r"/kpi/rhi_offered_pct\?la=850"))
+    districts = page.get_by_role("region", name="RHI offered by district")
+    districts.locator(".ag-cell a", has_text="Winchester").click()
+
+    page.wait_for_url(re.compile(r"/district/Winchester\?la=850$"))
+    expect(page.locator("h1")).to_have_text("Winchester")
+    page.wait_for_selector("#district-spine .js-plotly-plot .scatterlayer .trace")
+    kpis = page.get_by_role("region", name="KPIs of Winchester against the LA")
+    offered = kpis.locator('.ag-center-cols-container [row-index="0"] [col-id="shown"]')
+    expect(offered).to_have_text("50.0%")
+
+    page.select_option("#district-period", "2025-01")
+    page.wait_for_url(re.compile(r"/district/Winchester\?la=850&period=2025-01$"))
+    expect(offered).to_have_text("60.0%")
+    expect(page.locator("#district-content")).to_contain_text("Caseloads — Jan 2025")
+
+    rhi = page.get_by_role("region", name="Missing episodes without a return interview")
+    rhi.locator(".ag-cell a", has_text="C001").click()
+    page.wait_for_url(re.compile(r"/child/C001\?la=850$"))
+    expect(page.locator("h1")).to_have_text("Child C001")
+    page.wait_for_selector("#child-timeline .js-plotly-plot .barlayer .trace")
+    assert trace_names(page, "child-timeline") == [
+        "Periods of care",
+        "Placements",
+        "Allocations",
+        "Missing episodes",
+        "Return interviews",
+        "PEPs",
+        "Reviews",
+    ]
+    ends = page.get_by_role("region", name="Placements of child C001").locator('[col-id="end"]')
+    expect(ends).to_have_text(["Ended", "2024-08-15", "ongoing"])

@@ -12,7 +12,11 @@ GRID_KEY = '{"index":"rhi-action-list","type":"grid"}'
 def test_the_action_list_shows_the_las_waiting_episodes(callbacks):
     page = callbacks.route("/actions/rhi", "?la=850")
     rows = find_by_id(page, ids.grid(ids.ACTIONS_TABLE))["props"]["rowData"]
-    assert [r["child"] for r in rows] == ["C001", "C002"]
+    # each child links to their timeline (a Markdown link AG Grid renders)
+    assert [r["child"] for r in rows] == [
+        "[C001](/child/C001?la=850)",
+        "[C002](/child/C002?la=850)",
+    ]
     assert "la_code" not in rows[0] and rows[0]["team_name"] == "Winchester CIC"
     assert "Child-level information for team managers" in text_of(page)
 
@@ -31,4 +35,4 @@ def test_the_district_filter_narrows_the_list_and_updates_the_url(callbacks):
     out = response.get_json()["response"]
     assert out[ids.ACTIONS_URL]["search"] == "?la=850&district=Winchester"
     grid = find_by_id(out[ids.ACTIONS_CONTENT]["children"], ids.grid(ids.ACTIONS_TABLE))
-    assert [r["child"] for r in grid["props"]["rowData"]] == ["C001"]
+    assert [r["child"] for r in grid["props"]["rowData"]] == ["[C001](/child/C001?la=850)"]

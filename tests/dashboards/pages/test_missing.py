@@ -82,7 +82,7 @@ def test_the_table_lists_the_charted_kpi_by_month_newest_first(callbacks):
 def test_the_chart_is_drawn_with_a_text_alternative(callbacks):
     page = callbacks.route("/missing", "?district=Winchester")
     wrapper = find_by_id(page, ids.MISSING_TREND_WRAPPER)["props"]["children"]
-    assert wrapper["props"]["role"] == "img"
+    assert wrapper["props"]["role"] == "figure"
     assert wrapper["props"]["aria-label"].startswith("Line chart of RHI offered (Winchester)")
     figure = find_by_id(page, ids.MISSING_TREND)["props"]["figure"]
     assert [t["name"] for t in figure["data"]] == ["LA total", "RHI offered — Winchester"]

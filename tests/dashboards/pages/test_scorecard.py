@@ -98,7 +98,10 @@ def test_the_board_page_holds_no_child_level_data(callbacks):
 def test_the_scorecard_downloads_as_csv(callbacks):
     response = callbacks.call(
         [(ids.SCORECARD_DOWNLOAD, "data")],
-        [(ids.SCORECARD_DOWNLOAD_BUTTON, "n_clicks", 1)],
+        [
+            (ids.SCORECARD_DOWNLOAD_BUTTON, "n_clicks", 1),
+            (ids.SCORECARD_EXCEL_BUTTON, "n_clicks", 0),
+        ],
         state=[(ids.SCORECARD_LA, "data", "850")],
     )
     download = response.get_json()["response"][ids.SCORECARD_DOWNLOAD]["data"]
@@ -107,3 +110,30 @@ def test_the_scorecard_downloads_as_csv(callbacks):
     assert frame.loc["rhi_offered_pct", "rag"] == "green"
     assert frame.loc["rhi_within_72h_pct", "display"] == "no cases"
     assert frame.loc["rhi_within_72h_pct", "England"] == "63.0% (2024)"
+
+
+def test_the_scorecard_downloads_as_excel(callbacks):
+    import base64
+
+    from openpyxl import load_workbook
+
+    response = callbacks.call(
+        [(ids.SCORECARD_DOWNLOAD, "data")],
+        [
+            (ids.SCORECARD_DOWNLOAD_BUTTON, "n_clicks", 0),
+            (ids.SCORECARD_EXCEL_BUTTON, "n_clicks", 1),
+        ],
+        state=[(ids.SCORECARD_LA, "data", "850")],
+        changed=[(ids.SCORECARD_EXCEL_BUTTON, "n_clicks")],
+    )
+    download = response.get_json()["response"][ids.SCORECARD_DOWNLOAD]["data"]
+    assert download["filename"] == "scorecard-850.xlsx"
+    ws = load_workbook(io.BytesIO(base64.b64decode(download["content"]))).active
+    header = [c.value for c in ws[1]]
+    rows = {
+        r[header.index("kpi_id")]: dict(zip(header, r, strict=True))
+        for r in ws.iter_rows(min_row=2, values_only=True)
+    }
+    assert rows["rhi_offered_pct"]["value"] == 90.0 and rows["rhi_offered_pct"]["rag"] == "green"
+    assert rows["rhi_within_72h_pct"]["display"] == "no cases"
+    assert rows["rhi_within_72h_pct"]["value"] is None  # never 0

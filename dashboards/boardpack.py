@@ -1,0 +1,300 @@
+"""The board pack: one LA's scorecard and every KPI page, printed to one PDF.
+
+    python -m dashboards.boardpack --la 850 --out data/boardpack-850.pdf [--serving PATH]
+    make boardpack LA=850
+
+It starts the dashboard in this process (werkzeug's WSGI server on a free loopback port,
+in a thread) against the published snapshot, opens each page in Debian's chromium through
+Playwright (the system browser, ``/usr/bin/chromium``: never ``playwright install``),
+prints it with the print stylesheet (``assets/20-print.css``: A4 landscape, no navigation
+or buttons, whole table rows) and joins the pages behind a contents page with pypdf: a
+bookmark per page, and "page n of N" on every sheet. Aggregate pages only: the board pack
+never holds child-level data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import html
+import io
+import logging
+import shutil
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboards import data
+from dashboards import formatting as fmt
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: The width of A4 landscape inside the print margins (277 mm) in CSS pixels, so that
+#: charts are drawn at the width they are printed.
+PRINT_WIDTH_PX = 1040
+PAGE_TIMEOUT_MS = 60_000
+#: Rows of each table printed (newest first: two years of months); the rest is said.
+MAX_TABLE_ROWS = 24
+PDF_OPTIONS = {
+    "format": "A4",
+    "landscape": True,
+    "print_background": True,
+    "prefer_css_page_size": True,
+}
+
+#: True once a page has drawn: Dash idle, the heading there, every chart and grid drawn
+#: and the freshness banner filled in by its callback.
+_READY = """() => {
+  if (document.querySelector('[data-dash-is-loading="true"]')) return false;
+  if (!document.querySelector('#_pages_content h1')) return false;
+  const banner = document.querySelector('#shell-freshness');
+  if (!banner || !banner.textContent.trim()) return false;
+  const charts = [...document.querySelectorAll('.chart, .sparkline')];
+  if (charts.some(c => !c.querySelector('.main-svg'))) return false;
+  const grids = [...document.querySelectorAll('.data-grid > [id]')];
+  return grids.every(g => g.querySelector('.ag-root-wrapper'));
+}"""
+#: Resolves after two animation frames: AG Grid has laid out its print layout by then.
+_NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+class BoardPackError(RuntimeError):
+    """The board pack cannot be made (no snapshot, unknown LA, no browser)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    path: str
+    area: str = ""
+
+
+@dataclass(frozen=True)
+class BoardPack:
+    path: Path
+    sections: list[tuple[Section, int]]  # each section and its first page (1-based)
+    pages: int
+
+
+def sections(la: str) -> list[Section]:
+    """The scorecard, then every KPI of the catalogue in its order."""
+    catalogue = data.catalogue()
+    out = [Section("Board scorecard", f"/?la={la}", "")]
+    for kpi in catalogue.to_dict("records"):
+        area = "" if fmt.is_missing(kpi.get("area")) else str(kpi["area"])
+        out.append(Section(str(kpi["name"]), f"/kpi/{kpi['kpi_id']}?la={la}", area))
+    return out
+
+
+@contextlib.contextmanager
+def serve(serving_path: Path) -> Iterator[str]:
+    """The dashboard on a free loopback port, in a thread; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    from dashboards.app import create_app
+
+    app = create_app(serving_path=serving_path)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def _open(context, path: str):
+    """A tab for printing, loading ``path``."""
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.emulate_media(media="print")
+    page.goto(path)
+    return page
+
+
+def _print_when_drawn(page) -> bytes:
+    page.wait_for_function(_READY, timeout=PAGE_TIMEOUT_MS, polling=100)
+    page.evaluate(
+        "n => window.cscPrintLayout && window.cscPrintLayout(true, {maxRows: n})", MAX_TABLE_ROWS
+    )
+    page.evaluate(_NEXT_FRAMES)
+    page.wait_for_function(_READY, timeout=PAGE_TIMEOUT_MS, polling=100)
+    return page.pdf(
+        **PDF_OPTIONS, margin={"top": "12mm", "bottom": "14mm", "left": "10mm", "right": "10mm"}
+    )
+
+
+def _contents_html(la: str, items: Sequence[tuple[Section, int]], info: dict) -> str:
+    as_at = fmt.format_date(info["extract_date"]) if info.get("extract_date") is not None else ""
+    published = (
+        fmt.format_datetime(info["published_at"]) if info.get("published_at") is not None else ""
+    )
+    facts = " · ".join(
+        part
+        for part in (
+            f"Data as at {as_at}" if as_at else "",
+            f"published {published}" if published else "",
+            f"printed {fmt.format_date(dt.date.today())}",
+        )
+        if part
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(s.title)}</td><td>{html.escape(s.area)}</td>"
+        f'<td class="n">{first}</td></tr>'
+        for s, first in items
+    )
+    return f"""<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
+<title>Board pack — LA {html.escape(la)}</title>
+<style>
+  @page {{ size: A4 landscape; margin: 14mm 14mm 16mm; }}
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+         color: #0b0c0c; font-size: 10.5pt; }}
+  h1 {{ font-size: 20pt; margin: 0 0 4pt; }}
+  p {{ margin: 0 0 10pt; color: #505a5f; }}
+  table {{ border-collapse: collapse; width: 100%; }}
+  th, td {{ text-align: left; padding: 3pt 6pt; border-bottom: 1px solid #b1b4b6; }}
+  tr {{ break-inside: avoid; }}
+  thead {{ display: table-header-group; }}
+  .n {{ text-align: right; width: 5em; }}
+</style></head><body>
+<h1>Board pack — LA {html.escape(la)}</h1>
+<p>{html.escape(facts)}</p>
+<p>RAG is a word and a shape: ● Green meets target, ▲ Amber within tolerance,
+■ Red outside tolerance. Each KPI page shows the trend, the districts side by side,
+the figures by period and the KPI's definition.</p>
+<h2 style="font-size:13pt">Contents</h2>
+<table><thead><tr><th>Page</th><th>Area</th><th class="n">Page no.</th></tr></thead>
+<tbody>{rows}</tbody></table>
+</body></html>"""
+
+
+def _page_numbers_html(total: int, la: str) -> str:
+    """One sheet per page of the pack, blank but for "Board pack LA … · page n of N"."""
+    sheets = "".join(
+        f'<div class="sheet"><span>Board pack — LA {html.escape(la)} · page {n} of {total}'
+        "</span></div>"
+        for n in range(1, total + 1)
+    )
+    return f"""<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><style>
+  @page {{ size: A4 landscape; margin: 0; }}
+  body {{ margin: 0; font-family: system-ui, Arial, sans-serif; font-size: 8pt; color: #505a5f; }}
+  .sheet {{ height: 210mm; width: 297mm; position: relative; break-after: page; }}
+  .sheet span {{ position: absolute; right: 10mm; bottom: 5mm; }}
+</style></head><body>{sheets}</body></html>"""
+
+
+def _html_pdf(page, content: str) -> bytes:
+    page.set_content(content)
+    return page.pdf(format="A4", landscape=True, print_background=True, prefer_css_page_size=True)
+
+
+def _count_pages(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def build(
+    la: str,
+    out: Path,
+    serving_path: Path | None = None,
+    chromium: str = CHROMIUM,
+) -> BoardPack:
+    """Print LA ``la``'s board pack to ``out`` from the snapshot at ``serving_path``."""
+    from pypdf import PdfReader, PdfWriter
+
+    from pipelines.settings import get_settings
+
+    serving = Path(serving_path or get_settings().serving_path).expanduser().resolve()
+    if not serving.is_file():
+        raise BoardPackError(
+            f"No published snapshot at {serving}: run `make demo` (or `make materialize`) first."
+        )
+    if not Path(chromium).exists() and not shutil.which(chromium):
+        raise BoardPackError(
+            f"chromium was not found at {chromium}: install Debian's chromium (`make chromium`)."
+        )
+    with data.use_snapshot(serving):
+        las = data.las()
+        if la not in las:
+            raise BoardPackError(f"LA {la} is not in the snapshot; it has: {', '.join(las)}.")
+        wanted = sections(la)
+        info = data.freshness(la)
+
+    from playwright.sync_api import sync_playwright
+
+    printed: list[bytes] = []
+    with serve(serving) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                base_url=base, viewport={"width": PRINT_WIDTH_PX, "height": 1400}
+            )
+            # One tab, page after page: on two cores, tabs loading side by side were slower.
+            page = _open(context, wanted[0].path)
+            for i, section in enumerate(wanted):
+                if i:
+                    page.goto(section.path)
+                printed.append(_print_when_drawn(page))
+            counts = [_count_pages(pdf) for pdf in printed]
+            # The contents' own length does not depend on its page numbers: print it once
+            # to count its pages, then again with the numbers.
+            draft = _html_pdf(page, _contents_html(la, [(s, 0) for s in wanted], info))
+            first, items = _count_pages(draft) + 1, []
+            for section, count in zip(wanted, counts, strict=True):
+                items.append((section, first))
+                first += count
+            contents = _html_pdf(page, _contents_html(la, items, info))
+            total = first - 1
+            numbers = PdfReader(io.BytesIO(_html_pdf(page, _page_numbers_html(total, la))))
+        finally:
+            browser.close()
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(contents)))
+    writer.add_outline_item(title="Contents", page_number=0)
+    for (section, start), pdf in zip(items, printed, strict=True):
+        writer.append(PdfReader(io.BytesIO(pdf)))
+        writer.add_outline_item(title=section.title, page_number=start - 1)
+    for sheet, number in zip(writer.pages, numbers.pages, strict=True):
+        sheet.merge_page(number)
+    writer.add_metadata({"/Title": f"Board pack — LA {la}", "/Creator": "dashboards.boardpack"})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    with tmp.open("wb") as handle:
+        writer.write(handle)
+    tmp.replace(out)
+    return BoardPack(out, items, total)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--la", required=True, help="LA code, e.g. 850")
+    parser.add_argument("--out", type=Path, help="PDF to write (default data/boardpack-<la>.pdf)")
+    parser.add_argument("--serving", type=Path, help="snapshot (default: the settings' one)")
+    parser.add_argument("--chromium", default=CHROMIUM, help=f"browser (default {CHROMIUM})")
+    args = parser.parse_args(argv)
+    out = args.out or Path("data") / f"boardpack-{args.la}.pdf"
+    try:
+        pack = build(args.la, out, args.serving, args.chromium)
+    except BoardPackError as err:
+        print(f"boardpack: {err}", file=sys.stderr)
+        return 2
+    print(f"Wrote {pack.path}: {len(pack.sections)} pages of the dashboard, {pack.pages} sheets.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Data-quality tables for the data-quality page: issues by rule, file and child, extract
+status and each LA's freshness. Pure functions of the frames ``data`` returns, no Dash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from dashboards import formatting as fmt
+
+#: The status of an extract as words with a shape (never colour alone).
+STATUS_TEXT = {
+    "published": "● Published",
+    "warnings": "▲ Published with warnings",
+    "blocked": "■ Blocked",
+}
+CROSS_EXTRACT_FILE = "(checked across extracts)"
+NO_YEAR = "–"  # local extracts have no collection year
+SHORT_REASON = 240  # characters of a reason shown in the extract-status grid
+
+
+def rule_sort_key(code: str) -> tuple:
+    """DfE rule numbers in number order first, then the named rules A–Z."""
+    text = str(code)
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+def years(status: pd.DataFrame, issues: pd.DataFrame) -> list[str]:
+    """Collection years in either frame, newest first."""
+    found = set(status["collection_year"].dropna()) | set(issues["collection_year"].dropna())
+    return sorted((str(y) for y in found), reverse=True)
+
+
+def rules(issues: pd.DataFrame) -> list[str]:
+    return sorted({str(r) for r in issues["rule_code"].dropna()}, key=rule_sort_key)
+
+
+def files(issues: pd.DataFrame) -> list[str]:
+    return sorted({str(f) for f in issues["source_file"].dropna()})
+
+
+def _count(frame: pd.DataFrame, severity: str) -> pd.Series:
+    return (frame["severity"] == severity).astype(int)
+
+
+def by_rule(issues: pd.DataFrame) -> pd.DataFrame:
+    """One row per rule: failing rows, children, files and LAs, and the rule's message."""
+    cols = ["rule_code", "severity", "message", "rows", "children", "files", "las"]
+    if issues.empty:
+        return pd.DataFrame(columns=cols)
+    out = (
+        issues.groupby(["rule_code", "severity"], dropna=False)
+        .agg(
+            message=("message", "first"),
+            rows=("rule_code", "size"),
+            children=("child", "nunique"),
+            files=("source_file", "nunique"),
+            las=("la_code", "nunique"),
+        )
+        .reset_index()
+    )
+    out["_errors_first"] = out["severity"] != "error"
+    out = out.sort_values(["_errors_first", "rows", "rule_code"], ascending=[True, False, True])
+    return out[cols].reset_index(drop=True)
+
+
+def by_file(issues: pd.DataFrame) -> pd.DataFrame:
+    """One row per file: failing rows by severity, rules, children and the first line."""
+    cols = [
+        "la_code",
+        "source_file",
+        "table_name",
+        "rows",
+        "errors",
+        "warnings",
+        "rules",
+        "children",
+        "first_line",
+    ]
+    if issues.empty:
+        return pd.DataFrame(columns=cols)
+    frame = issues.assign(
+        source_file=issues["source_file"].fillna(CROSS_EXTRACT_FILE),
+        errors=_count(issues, "error"),
+        warnings=_count(issues, "warning"),
+    )
+    out = (
+        frame.groupby(["la_code", "source_file", "table_name"], dropna=False)
+        .agg(
+            rows=("rule_code", "size"),
+            errors=("errors", "sum"),
+            warnings=("warnings", "sum"),
+            rules=("rule_code", lambda s: ", ".join(sorted(set(s), key=rule_sort_key))),
+            children=("child", "nunique"),
+            first_line=("source_row", "min"),
+        )
+        .reset_index()
+    )
+    out = out.sort_values(["errors", "rows", "source_file"], ascending=[False, False, True])
+    return out[cols].reset_index(drop=True)
+
+
+def by_child(issues: pd.DataFrame) -> pd.DataFrame:
+    """One row per child with failing rows: how many, of which rules, in which files."""
+    cols = ["la_code", "child", "rows", "errors", "warnings", "rules", "files"]
+    frame = issues[issues["child"].notna()] if not issues.empty else issues
+    if frame.empty:
+        return pd.DataFrame(columns=cols)
+    frame = frame.assign(errors=_count(frame, "error"), warnings=_count(frame, "warning"))
+    out = (
+        frame.groupby(["la_code", "child"])
+        .agg(
+            rows=("rule_code", "size"),
+            errors=("errors", "sum"),
+            warnings=("warnings", "sum"),
+            rules=("rule_code", lambda s: ", ".join(sorted(set(s), key=rule_sort_key))),
+            files=("source_file", "nunique"),
+        )
+        .reset_index()
+    )
+    out = out.sort_values(
+        ["errors", "rows", "la_code", "child"], ascending=[False, False, True, True]
+    )
+    return out[cols].reset_index(drop=True)
+
+
+def summary(issues: pd.DataFrame) -> str:
+    """``"5 failing rows (3 errors, 2 warnings) in 2 files, for 4 children, of 3 rules."``"""
+    if issues.empty:
+        return "No failing rows."
+    errors = int((issues["severity"] == "error").sum())
+    warnings = int((issues["severity"] == "warning").sum())
+    return (
+        f"{plural(len(issues), 'failing row')} ({plural(errors, 'error')}, "
+        f"{plural(warnings, 'warning')}) in {plural(issues['source_file'].nunique(), 'file')}, "
+        f"for {plural(issues['child'].nunique(), 'child', 'children')}, "
+        f"of {plural(issues['rule_code'].nunique(), 'rule')}."
+    )
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def status_rows(status: pd.DataFrame) -> pd.DataFrame:
+    """The extract-status table as shown: status in words, "Yes"/"No", no-year dash."""
+    out = status.copy()
+    out["collection_year"] = out["collection_year"].fillna(NO_YEAR)
+    out["status"] = [STATUS_TEXT.get(s, s) for s in out["latest_status"]]
+    out["serving_older"] = ["Yes" if v is True else "No" for v in out["is_serving_older_data"]]
+    out["why"] = [short_reason(m) for m in out["latest_message"]]
+    return out
+
+
+def short_reason(message: Any, limit: int = SHORT_REASON) -> str | None:
+    """The first clause of a rejection message (it names the file, the line and the rule),
+    cut to ``limit`` characters; the whole message can list dozens of rules."""
+    if fmt.is_missing(message) or not str(message).strip():
+        return None
+    first = str(message).split("; ", 1)[0]
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if fmt.is_missing(value) else pd.Timestamp(value).date()
+
+
+def freshness_rows(
+    status: pd.DataFrame, published: pd.DataFrame, las: list[str], today: dt.date
+) -> pd.DataFrame:
+    """Each LA's freshness: the date its published figures are as at and how old that is
+    today, the newest extract loaded and received, and blocked extracts."""
+    rows = []
+    for la in las:
+        mine = status[status["la_code"] == la]
+        shown = published[published["la_code"] == la]
+        as_at = _date(shown["extract_date"].max()) if not shown.empty else None
+        loaded = _date(mine["served_extract_date"].max()) if not mine.empty else None
+        received = _date(mine["latest_extract_date"].max()) if not mine.empty else None
+        blocked = int((mine["latest_status"] == "blocked").sum())
+        if blocked:
+            state = f"■ {plural(blocked, 'newer extract')} blocked"
+        elif as_at is None:
+            state = "■ Not published"
+        elif loaded is not None and loaded > as_at:
+            state = "▲ Loaded, not yet published"
+        else:
+            state = "● Up to date"
+        rows.append(
+            {
+                "la_code": la,
+                "published_as_at": _timestamp(as_at),
+                "days_old": None if as_at is None else (today - as_at).days,
+                "newest_loaded": _timestamp(loaded),
+                "newest_received": _timestamp(received),
+                "blocked": blocked,
+                "state": state,
+            }
+        )
+    cols = [
+        "la_code",
+        "published_as_at",
+        "days_old",
+        "newest_loaded",
+        "newest_received",
+        "blocked",
+        "state",
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    out["days_old"] = out["days_old"].astype("Int64")
+    return out
+
+
+def _timestamp(value: dt.date | None) -> pd.Timestamp:
+    return pd.NaT if value is None else pd.Timestamp(value)

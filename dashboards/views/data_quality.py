@@ -1,0 +1,368 @@
+"""The data-quality page, for data engineers: what happened to the newest extract of every
+LA, source and year (published, published with warnings, or blocked and why), how fresh
+each LA's published figures are, and the failing rows of the latest checks by rule, file
+and child, filtered and downloadable.
+
+It reads ``status.duckdb`` (written on every ingest, even when nothing is published) and
+the snapshot's load bookkeeping, and works when either is missing: an LA whose every
+extract was blocked has no published data but is explained here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboards import data, export, ids, quality, urlstate
+from dashboards import formatting as fmt
+from dashboards.components import messages
+from dashboards.components.controls import labelled_select, options
+from dashboards.components.grid import column, data_grid
+
+NOTHING_PUBLISHED = (
+    "No published data yet — run make demo (or make materialize). If the pipeline has "
+    "run, the tables below say what it loaded and what it blocked."
+)
+#: Failing rows shown in the grid; the downloads above it hold every row.
+ROW_LIMIT = 2_000
+_WRAP = {"wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.45"}}
+
+STATUS_COLUMNS = [
+    column("la_code", "LA", width=80),
+    column("source", "Source", width=100),
+    column("collection_year", "Year", width=100),
+    column("latest_extract_date", "Newest extract", width=140),
+    column("status", "Status", width=200),
+    column("latest_errors", "Error rows", numeric=True, width=110),
+    column("latest_warnings", "Warning rows", numeric=True, width=120),
+    column("why", "Why (in short)", flex=1, minWidth=320, **_WRAP),
+    column("served_extract_date", "Extract in use", width=140),
+    column("serving_older", "Older than newest?", width=150),
+    column("served_age_days", "Days old when checked", numeric=True, width=160),
+]
+FRESHNESS_COLUMNS = [
+    column("la_code", "LA"),
+    column("published_as_at", "Published figures as at"),
+    column("days_old", "Days old today", numeric=True),
+    column("newest_loaded", "Newest extract loaded"),
+    column("newest_received", "Newest extract received"),
+    column("blocked", "Blocked extracts", numeric=True),
+    column("state", "State"),
+]
+RULE_COLUMNS = [
+    column("rule_code", "Rule", width=150),
+    column("severity", "Severity", width=110),
+    column("message", "Message", flex=1, minWidth=320, **_WRAP),
+    column("rows", "Failing rows", numeric=True, width=120),
+    column("children", "Children", numeric=True, width=110),
+    column("files", "Files", numeric=True, width=90),
+    column("las", "LAs", numeric=True, width=80),
+]
+FILE_COLUMNS = [
+    column("la_code", "LA", width=80),
+    column("source_file", "File", flex=1, minWidth=320, **_WRAP),
+    column("table_name", "Table", width=140),
+    column("rows", "Failing rows", numeric=True, width=120),
+    column("errors", "Errors", numeric=True, width=100),
+    column("warnings", "Warnings", numeric=True, width=110),
+    column("rules", "Rules", width=200, **_WRAP),
+    column("children", "Children", numeric=True, width=110),
+    column("first_line", "First line", numeric=True, width=110),
+]
+CHILD_COLUMNS = [
+    column("la_code", "LA"),
+    column("child", "Child"),
+    column("rows", "Failing rows", numeric=True),
+    column("errors", "Errors", numeric=True),
+    column("warnings", "Warnings", numeric=True),
+    column("rules", "Rules"),
+    column("files", "Files", numeric=True),
+]
+ROW_COLUMNS = [
+    column("la_code", "LA", width=80),
+    column("collection_year", "Year", width=100),
+    column("extract_date", "Extract", width=120),
+    column("source_file", "File", width=340, tooltipField="source_file"),
+    column("source_row", "Line", numeric=True, width=90),
+    column("child", "Child", width=110),
+    column("rule_code", "Rule", width=140),
+    column("severity", "Severity", width=110),
+    column("message", "Message", width=420, tooltipField="message"),
+    column("value", "Values", width=260, tooltipField="value"),
+]
+
+#: Every stored column of a failing row, for the downloads.
+DOWNLOAD_COLUMNS = [
+    *ROW_COLUMNS[:3],
+    column("source", "Source"),
+    column("table_name", "Table"),
+    *ROW_COLUMNS[3:],
+    column("checked_at", "Checked at"),
+]
+
+
+def _years(la: str | None) -> list[str]:
+    return quality.years(data.extract_status(la), data.dq_issues(la))
+
+
+def _rules(la: str | None) -> list[str]:
+    return quality.rules(data.dq_issues(la))
+
+
+def _files(la: str | None) -> list[str]:
+    return quality.files(data.dq_issues(la))
+
+
+def resolve(query: Mapping[str, Any]) -> urlstate.DataQualityState:
+    return urlstate.resolve_data_quality(
+        query, las=data.dq_las(), years=_years, rules=_rules, files=_files
+    )
+
+
+def issues(state: urlstate.DataQualityState) -> pd.DataFrame:
+    """The failing rows ``state`` selects."""
+    return data.dq_issues(
+        state.value("la"),
+        state.value("year"),
+        state.value("severity"),
+        state.value("rule"),
+        state.value("file"),
+    )
+
+
+def choices(state: urlstate.DataQualityState) -> tuple[dict, dict, dict]:
+    """Choices (value → label) of the year, rule and file filters for the state's LA."""
+    la = state.value("la")
+    return (
+        {urlstate.ALL: "Every year", **{y: y for y in _years(la)}},
+        {urlstate.ALL: "Every rule", **{r: r for r in _rules(la)}},
+        {urlstate.ALL: "Every file", **{f: f for f in _files(la)}},
+    )
+
+
+def _status_line() -> list:
+    info = data.status_info()
+    if info["written_at"] is None:
+        return [
+            messages.notice(
+                "No data-quality status yet: the ingest step writes status.duckdb beside the "
+                "serving snapshot on every run (make materialize). Until then only the "
+                "published snapshot's load history is shown.",
+                "info",
+            )
+        ]
+    run = f" by run {info['run_id']}" if isinstance(info["run_id"], str) else ""
+    return [
+        html.P(
+            f"Checks as at {fmt.format_datetime(info['written_at'])}{run}. The published "
+            "figures may be older: a blocked extract is never published.",
+            className="text-body-secondary",
+        )
+    ]
+
+
+def _status_section(state: urlstate.DataQualityState) -> html.Section:
+    status = data.extract_status(state.value("la"))
+    if state.year != urlstate.ALL:
+        status = status[status["collection_year"] == state.year]
+    rows = quality.status_rows(status)
+    blocked = int((status["latest_status"] == "blocked").sum())
+    return html.Section(
+        [
+            html.H2("Newest extract of each LA, source and year", className="h4"),
+            html.P(
+                f"{quality.plural(len(status), 'extract')}, {blocked} blocked. A blocked "
+                "extract is not loaded: the dashboard keeps the extract in use, and the "
+                "reason names the file, the line and the rule.",
+            ),
+            data_grid(
+                ids.DQ_STATUS_TABLE, rows, STATUS_COLUMNS, label="Newest extracts", column_size=None
+            ),
+            *_reasons(rows),
+        ]
+    )
+
+
+def _reasons(rows: pd.DataFrame) -> list:
+    """The full reason of each blocked or flagged extract (the grid has the first clause),
+    one disclosure each: a reason can list dozens of rules."""
+    flagged = rows[(rows["latest_status"] != "published") & rows["latest_message"].notna()]
+    if flagged.empty:
+        return []
+    return [
+        html.H3("Why, in full", className="h5"),
+        *[
+            html.Details(
+                [
+                    html.Summary(
+                        f"{r['la_code']} {r['source']} {r['collection_year']}, extract of "
+                        f"{fmt.format_date(r['latest_extract_date'])}: {r['status']}"
+                    ),
+                    html.P(r["latest_message"], className="small mt-1 reason"),
+                ],
+                className="mb-2",
+            )
+            for r in flagged.to_dict("records")
+        ],
+    ]
+
+
+def _freshness_section(state: urlstate.DataQualityState, today: dt.date) -> html.Section:
+    las = data.dq_las() if state.la == urlstate.ALL else [state.la]
+    rows = quality.freshness_rows(
+        data.extract_status(state.value("la")), data.published_extracts(), las, today
+    )
+    return html.Section(
+        [
+            html.H2("Data freshness by LA", className="h4"),
+            data_grid(ids.DQ_FRESHNESS_TABLE, rows, FRESHNESS_COLUMNS, label="Data freshness"),
+        ]
+    )
+
+
+def _issues_section(state: urlstate.DataQualityState) -> html.Section:
+    found = issues(state)
+    heading = html.H2("Failing rows of the latest checks", className="h4")
+    if found.empty:
+        filtered = any(state.value(k) for k in ("la", "year", "severity", "rule", "file"))
+        return html.Section(
+            [heading, html.P("No failing rows" + (" for these filters." if filtered else "."))]
+        )
+    shown = found.head(ROW_LIMIT)
+    capped = (
+        f" The first {ROW_LIMIT:,} are listed; the downloads hold all {len(found):,}."
+        if len(found) > ROW_LIMIT
+        else ""
+    )
+    return html.Section(
+        [
+            heading,
+            html.P(
+                [
+                    quality.summary(found),
+                    " Errors block their extract; warnings are published, flagged.",
+                    capped,
+                ]
+            ),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Download failing rows (CSV)",
+                        id=ids.DQ_DOWNLOAD_CSV,
+                        color="secondary",
+                        outline=True,
+                        size="sm",
+                        n_clicks=0,
+                    ),
+                    dbc.Button(
+                        "Download failing rows (Excel)",
+                        id=ids.DQ_DOWNLOAD_EXCEL,
+                        color="secondary",
+                        outline=True,
+                        size="sm",
+                        n_clicks=0,
+                    ),
+                ],
+                className="d-flex gap-2 mb-3 downloads",
+            ),
+            html.H3("By rule", className="h5"),
+            data_grid(ids.DQ_RULES_TABLE, quality.by_rule(found), RULE_COLUMNS, label="By rule"),
+            html.H3("By file", className="h5"),
+            data_grid(ids.DQ_FILES_TABLE, quality.by_file(found), FILE_COLUMNS, label="By file"),
+            html.H3("By child", className="h5"),
+            data_grid(
+                ids.DQ_CHILDREN_TABLE, quality.by_child(found), CHILD_COLUMNS, label="By child"
+            ),
+            html.H3("Every failing row", className="h5"),
+            # One line a row (values in a tooltip): thousands of wrapped rows are slow to draw.
+            data_grid(
+                ids.DQ_ROWS_TABLE, shown, ROW_COLUMNS, label="Failing rows", column_size=None
+            ),
+        ]
+    )
+
+
+def render(
+    state: urlstate.DataQualityState, today: dt.date | None = None
+) -> tuple[list, list, list, list, list]:
+    """(messages, content, year options, rule options, file options) for ``state``."""
+    today = today or dt.date.today()
+    unpublished = [] if data.snapshot_exists() else [messages.notice(NOTHING_PUBLISHED, "info")]
+    content = [
+        *unpublished,
+        *_status_line(),
+        _status_section(state),
+        _freshness_section(state, today),
+        _issues_section(state),
+    ]
+    years, rules, files = choices(state)
+    return (
+        messages.query_messages(state.messages),
+        content,
+        options(years),
+        options(rules),
+        options(files),
+    )
+
+
+def page(query: Mapping[str, Any]) -> list:
+    """The whole page for a query string (the page's ``layout``)."""
+    state = resolve(query)
+    notes, content, *_ = render(state)
+    years, rules, files = choices(state)
+    las = data.dq_las()
+    filters = dbc.Row(
+        [
+            labelled_select(
+                ids.DQ_LA,
+                "Local authority",
+                {urlstate.ALL: "All LAs", **{la: la for la in las}},
+                state.la,
+                width=2,
+            ),
+            labelled_select(ids.DQ_YEAR, "Collection year", years, state.year, width=2),
+            labelled_select(
+                ids.DQ_SEVERITY, "Severity", urlstate.SEVERITIES, state.severity, width=2
+            ),
+            labelled_select(ids.DQ_RULE, "Rule", rules, state.rule, width=2),
+            labelled_select(ids.DQ_FILE, "File", files, state.file, width=4),
+        ],
+        className="filters",
+    )
+    return [
+        dcc.Location(id=ids.DQ_URL, refresh=False),
+        dcc.Download(id=ids.DQ_DOWNLOAD),
+        html.H1("Data quality"),
+        html.P(
+            "For data engineers: what happened to each LA's newest extracts, how fresh the "
+            "published figures are, and every failing row of the latest checks, by rule, "
+            "file and child. The LA and year filters apply to the whole page.",
+            className="lead",
+        ),
+        dbc.Alert(
+            "Child-level information, to fix extracts at source. Do not copy it into board papers.",
+            color="warning",
+        ),
+        html.Div(notes, id=ids.DQ_MESSAGES, **{"aria-live": "polite"}),
+        html.Section(
+            [html.H2("Filters", className="visually-hidden"), filters],
+            **{"aria-label": "Filters"},
+        ),
+        html.Div(content, id=ids.DQ_CONTENT),
+    ]
+
+
+def download(query: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """The failing rows the filters select, as ``dq-issues-<la>.csv`` or ``.xlsx``."""
+    state = resolve(query)
+    rows = issues(state)
+    name = f"dq-issues-{state.la.lower() if state.la == urlstate.ALL else state.la}"
+    if kind == "excel":
+        content = export.xlsx_bytes(rows, DOWNLOAD_COLUMNS, sheet="Failing rows", title=name)
+        return dcc.send_bytes(content, f"{name}.xlsx", type=export.XLSX_MIMETYPE)
+    return dcc.send_string(export.csv_text(rows, DOWNLOAD_COLUMNS), f"{name}.csv")

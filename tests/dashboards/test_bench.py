@@ -1,0 +1,38 @@
+"""The dashboard benchmark runs on a snapshot and reports every page and filter (its
+figures are not checked: they are timings), and says what to do without a snapshot."""
+
+from __future__ import annotations
+
+import json
+
+from bench import dashboard
+
+
+def test_every_page_and_filter_is_timed_cold_and_warm(snapshot, tmp_path, capsys):
+    out = tmp_path / "dashboard.json"
+    report = dashboard.main(["--snapshot", str(snapshot), "--repeat", "1", "--out", str(out)])
+    assert json.loads(out.read_text()) == report
+    names = [r["name"] for r in report["requests"]]
+    for page in ["(/)", "(/missing)", "(/dictionary)", "(/data-quality)", "(/kpi/"]:
+        assert any(page in n for n in names), page
+    assert any(n.startswith("Missing & return interviews: missing-district") for n in names)
+    scorecard = next(r for r in report["requests"] if r["name"].endswith("(/)"))
+    assert scorecard["cold_p95_vs_scorecard"] == 1.0
+    assert all(r["cold"]["p95_ms"] > 0 and r["warm"]["median_ms"] > 0 for r in report["requests"])
+    assert "slowest (cold p95)" in capsys.readouterr().out
+
+
+def test_without_a_snapshot_it_says_run_make_demo(tmp_path, capsys):
+    assert dashboard.main(["--snapshot", str(tmp_path / "serving.duckdb")]) is None
+    assert "run `make demo`" in capsys.readouterr().err
+
+
+def test_python_m_bench_runs_only_the_benchmarks_named(tmp_path, capsys, monkeypatch):
+    import bench.__main__ as runner
+
+    ran = []
+    monkeypatch.setitem(runner.BENCHMARKS, "pipeline", lambda argv: ran.append("pipeline") or {})
+    monkeypatch.setitem(runner.BENCHMARKS, "dashboard", lambda argv: ran.append("dashboard"))
+    assert runner.main([]) == 2  # the dashboard one found no snapshot
+    assert ran == ["pipeline", "dashboard"]
+    assert runner.main(["nope"]) == 2 and "Unknown benchmark nope" in capsys.readouterr().out
