@@ -1,4 +1,4 @@
-"""docs/kpis.md is generated from the KPI catalogue seed (pipelines/lib/kpi_docs.py)."""
+"""docs/kpis.md is generated from the KPI catalogue seed and the decisions (pipelines/lib/kpi_docs.py)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,20 @@ def test_check_mode_fails_on_a_stale_file(tmp_path, monkeypatch):
     assert kpi_docs.main(["--check"]) == 1
     assert kpi_docs.main([]) == 0
     assert kpi_docs.main(["--check"]) == 0
+
+
+def test_the_decisions_close_the_page_with_their_headings_one_level_down():
+    decisions = "# KPI decisions\n\nIntro.\n\n## Time\n\n1. **As-at date.** Latest extract.\n"
+    text = kpi_docs.render([], [], decisions)
+    assert text.endswith(
+        "## Decisions\n\nIntro.\n\n### Time\n\n1. **As-at date.** Latest extract.\n"
+    )
+    assert "# KPI decisions" not in text
+
+
+def test_the_generated_page_carries_every_numbered_decision():
+    decisions = kpi_docs.DECISIONS.read_text(encoding="utf-8")
+    page = kpi_docs.OUTPUT.read_text(encoding="utf-8")
+    numbered = [line for line in decisions.splitlines() if line[:1].isdigit() and ". **" in line]
+    assert len(numbered) >= 50
+    assert all(line in page for line in numbered)
