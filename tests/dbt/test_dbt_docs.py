@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
-from conftest import DBT_PROJECT
 from dbt.cli.main import dbtRunner
+
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 #: Every page of dashboards/pages/ that reads the snapshot is an exposure of the project.
 DASHBOARD_PAGES = {
