@@ -4,9 +4,9 @@ The app runs in this process and is driven through Flask's test client exactly a
 browser drives it: the Pages router callback that renders a page for a URL, the shell's
 banner callback that runs on every page, and each page's filter callback (found in the
 app's callback map, fed the values the page rendered with and its first filter moved to
-another choice). Each request is timed ``--repeat`` times cold (data cache cleared first:
-the first view after a new snapshot) and as many times warm (every later view, served from
-the per-snapshot cache), reported as median and p95 in milliseconds, with cold ÷ warm
+another choice). Each request is timed ``--repeat`` times cold (caches cleared and the
+files closed: the first view after a new snapshot) and as many times warm (every later
+view, served from the per-snapshot cache), reported as median and p95 in milliseconds, with cold ÷ warm
 and each request's cold p95 ÷ the scorecard's (column "÷ /"). One run on this machine:
 figures and ratios, not assertions; they vary with machine load.
 

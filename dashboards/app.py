@@ -43,6 +43,7 @@ def create_app(serving_path: str | Path | None = None) -> dash.Dash:
     )
     path = Path(serving_path) if serving_path else get_settings().serving_path
     app.server.config[data.SERVING_PATH_KEY] = str(path.expanduser().resolve())
+    data.init_app(app.server)
     app.layout = shell.shell_layout
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
     shell.register_callbacks(app)

@@ -59,8 +59,9 @@ _READY = """() => {
   if (!document.querySelector('#_pages_content h1')) return false;
   const banner = document.querySelector('#shell-freshness');
   if (!banner || !banner.textContent.trim()) return false;
-  const charts = [...document.querySelectorAll('.chart, .sparkline')];
+  const charts = [...document.querySelectorAll('.chart')];
   if (charts.some(c => !c.querySelector('.main-svg'))) return false;
+  if ([...document.querySelectorAll('img.sparkline')].some(i => !i.complete)) return false;
   const grids = [...document.querySelectorAll('.data-grid > [id]')];
   return grids.every(g => g.querySelector('.ag-root-wrapper'));
 }"""

@@ -1,11 +1,14 @@
 """The only module that reads data: the published serving snapshot, read-only.
 
 The pipeline replaces the snapshot file atomically (``os.replace``) while the dashboard
-runs, and DuckDB lets a reader block a writer (stack-notes §7). So every call opens its
-own short-lived read-only connection, retries briefly on ``duckdb.IOException`` and
-never keeps a connection open. Results are cached per snapshot version (the file's
-path, inode, size and modification time), so a new snapshot is picked up on the next
-call without a restart, and repeated page loads cost no queries.
+runs. Each version of the file (its path, inode, size and modification time) is attached
+read-only once per process and kept open while it is current: a publish never disturbs
+an open reader (it goes on reading the old inode), the next read sees the new version and
+the old one is closed once no query uses it. DuckDB lets a reader block a writer
+(stack-notes §7), which is why nothing ever writes the published file in place. Results
+are cached per version, so repeated page loads cost no queries, and within a Flask
+request (``init_app``) every read uses the version the request first read, so a page
+never mixes two snapshots.
 
 Which file: the path given to ``create_app(serving_path=...)`` (kept in the Flask
 config under ``SERVING_PATH_KEY``), else ``get_settings().serving_path``
@@ -19,10 +22,10 @@ import functools
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import flask
@@ -32,6 +35,7 @@ from pipelines.lib.status import STATUS_FILE
 from pipelines.settings import get_settings
 
 SERVING_PATH_KEY = "CSC_SERVING_PATH"
+T = TypeVar("T")
 LA_TOTAL = "ALL"
 #: Districts that are not places; listed after the named districts.
 TRAILING_DISTRICTS = ("County", "Unallocated")
@@ -70,7 +74,7 @@ _CACHE_SIZE = 512
 _SQL_DIR = Path(__file__).parent / "sql"
 
 _override: ContextVar[Path | None] = ContextVar("serving_path_override", default=None)
-_cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_cache: OrderedDict[tuple, Any] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -111,6 +115,14 @@ def snapshot_exists() -> bool:
 
 
 # ##### Reading
+#
+# Each version of a published file (path, inode, size, mtime) is attached read-only to its
+# own in-memory DuckDB once per process and kept open while it is the current version:
+# opening costs tens of milliseconds, a query on an open one a few. A publish replaces the
+# file with ``os.replace``, which never disturbs an open reader (it keeps reading the old
+# inode); the next read sees the new version, opens it, and closes the old one as soon as
+# no query is using it. Within a Flask request every read of a file uses the version the
+# request first read (``init_app``), so one page never mixes two snapshots.
 
 
 @functools.cache
@@ -134,28 +146,143 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _fetch(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
-    """Run ``sql`` on the file at ``path`` now, read-only, and close it.
+class _Version:
+    """One version of a published file, attached read-only to an in-memory database.
 
-    The file is attached to a fresh in-memory database rather than opened with
-    ``duckdb.connect(path)``: DuckDB shares one database instance per path within a
-    process, so while another thread's query holds the old snapshot open, a new
-    ``connect`` would read the replaced file's old contents.
+    The file is attached rather than opened with ``duckdb.connect(path)``: DuckDB shares
+    one database instance per path within a process, so a second ``connect`` to a replaced
+    file could read the old contents while another version is still open.
     """
+
+    def __init__(self, path: Path, version: tuple, con: duckdb.DuckDBPyConnection):
+        self.path = path
+        self.version = version
+        self._con = con
+        self._lock = threading.Lock()
+        self.users = 0  # queries (or requests) using it now; guarded by _open_lock
+        self.retired = False  # a newer version is current: close when unused
+
+    def fetch(self, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
+        with self._lock:  # a cursor is a connection of its own: queries run side by side
+            cursor = self._con.cursor()
+        try:
+            cursor.execute("use snapshot")
+            return cursor.execute(sql, params or {}).df()
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+
+_open: OrderedDict[str, _Version] = OrderedDict()  # path -> its current version
+_open_lock = threading.Lock()
+_MAX_OPEN = 8  # files kept open (tests point the app at many); least recently used closed
+_PINS = "csc_data_versions"
+
+
+def _attach(path: Path) -> tuple[tuple, duckdb.DuckDBPyConnection]:
+    """Open the file now at ``path`` read-only: (its version, the connection)."""
     attach = "attach '{}' as snapshot (read_only)".format(str(path).replace("'", "''"))
     for attempt in range(_RETRIES):
+        version = _version(path)
         try:
-            with duckdb.connect(":memory:") as con:
+            con = duckdb.connect(":memory:")
+            try:
                 con.execute(attach)
                 con.execute("use snapshot")
-                return con.execute(sql, params or {}).df()
+            except BaseException:
+                con.close()
+                raise
         except duckdb.IOException:
             if not path.is_file():
                 raise NoSnapshot(path) from None
             if attempt == _RETRIES - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")  # pragma: no cover
+            continue
+        if _version(path) == version:
+            return version, con
+        con.close()  # replaced while attaching: which one did we get? Open it again.
+    raise duckdb.IOException(f"{path} kept changing while it was opened")
+
+
+def _retire(held: _Version) -> None:
+    """Close ``held`` now if nothing uses it, else when the last user lets go."""
+    held.retired = True
+    if held.users == 0:
+        held.close()
+
+
+_pinned: ContextVar[dict[str, _Version] | None] = ContextVar("pinned_versions", default=None)
+
+
+def _pins() -> dict[str, _Version] | None:
+    """The versions this Flask request (of an app that called ``init_app``), or this
+    ``consistent`` block, has read; None when each read takes the newest version."""
+    if flask.has_request_context() and _PINS in flask.current_app.extensions:
+        return flask.g.setdefault(_PINS, {})
+    return _pinned.get()
+
+
+@contextlib.contextmanager
+def consistent() -> Iterator[None]:
+    """Inside the block every read of a file uses the version first read (as a request
+    does), however many reads there are and whatever is published meanwhile."""
+    if _pins() is not None:
+        yield
+        return
+    pins: dict[str, _Version] = {}
+    token = _pinned.set(pins)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+        for held in pins.values():
+            _release(held)
+
+
+def _acquire(path: Path) -> tuple[_Version, bool]:
+    """The version of ``path`` to read, and whether the caller must ``_release`` it."""
+    key = str(path)
+    pins = _pins()
+    if pins is not None and key in pins:
+        return pins[key], False
+    version = _version(path)
+    with _open_lock:
+        held = _open.get(key)
+        if held is None or held.version != version:
+            version, con = _attach(path)
+            if held is not None:
+                _retire(held)
+            held = _open[key] = _Version(path, version, con)
+            while len(_open) > _MAX_OPEN:
+                _retire(_open.popitem(last=False)[1])
+        _open.move_to_end(key)
+        held.users += 1
+    if pins is not None:
+        pins[key] = held  # released when the request ends
+        return held, False
+    return held, True
+
+
+def _release(held: _Version) -> None:
+    with _open_lock:
+        held.users -= 1
+        if held.retired and held.users == 0:
+            held.close()
+
+
+def _release_pins(_exc: BaseException | None = None) -> None:
+    for held in flask.g.pop(_PINS, {}).values():
+        _release(held)
+
+
+def init_app(server: flask.Flask) -> None:
+    """Make each request of ``server`` read one version of each file throughout."""
+    server.extensions[_PINS] = True
+    server.teardown_request(_release_pins)
 
 
 def query(sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -165,13 +292,18 @@ def query(sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
 
 def _query_file(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
     """``query`` on any file the pipeline publishes (the snapshot, ``status.duckdb``)."""
-    key = (_version(path), sql, _freeze(params))
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit.copy()
-    frame = _fetch(path, sql, params)
+    held, release = _acquire(path)
+    try:
+        key = (held.version, sql, _freeze(params))
+        with _cache_lock:
+            hit = _cache.get(key)
+            if hit is not None:
+                _cache.move_to_end(key)
+                return hit.copy()
+        frame = held.fetch(sql, params)
+    finally:
+        if release:
+            _release(held)
     with _cache_lock:
         _cache[key] = frame
         while len(_cache) > _CACHE_SIZE:
@@ -179,33 +311,77 @@ def _query_file(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataF
     return frame.copy()
 
 
+def snapshot_version() -> tuple:
+    """The version of the snapshot this request (or call) reads: a key for caching what
+    is worked out from it."""
+    held, release = _acquire(serving_path())
+    if release:
+        _release(held)
+    return held.version
+
+
+_MISSING = object()
+
+
+def memo(fn: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``fn(*args)`` per snapshot version, like the queries: for the work a page does
+    on what it reads from the snapshot (not ``status.duckdb``), so it is done once per
+    snapshot. The result is shared between callers: treat it as read-only."""
+
+    @functools.wraps(fn)
+    def cached(*args: Any) -> T:
+        with consistent():
+            key = ("memo", snapshot_version(), fn.__module__, fn.__qualname__, _freeze(args))
+            with _cache_lock:
+                hit = _cache.get(key, _MISSING)
+                if hit is not _MISSING:
+                    _cache.move_to_end(key)
+                    return hit  # type: ignore[return-value]
+            value = fn(*args)
+        with _cache_lock:
+            _cache[key] = value
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        return value
+
+    return cached
+
+
 def clear_cache() -> None:
+    """Forget every cached result and close every file (as after a new snapshot)."""
     with _cache_lock:
         _cache.clear()
+    with _open_lock:
+        while _open:
+            _retire(_open.popitem()[1])
+
+
+@memo
+def _schema() -> dict[str, tuple[str, ...]]:
+    """``schema.table`` of every table in the snapshot -> its columns, in order (one query
+    for every ``has_table`` and ``columns`` of a snapshot version)."""
+    frame = query(
+        "select schema_name || '.' || table_name as name, column_name from duckdb_columns() "
+        "where database_name = current_database() "
+        "order by schema_name, table_name, column_index"
+    )
+    found: dict[str, list[str]] = {}
+    for name, column in zip(frame["name"], frame["column_name"], strict=True):
+        found.setdefault(name, []).append(column)
+    return {name: tuple(cols) for name, cols in found.items()}
 
 
 def tables() -> frozenset[str]:
     """``schema.table`` of every table in the snapshot."""
-    frame = query(
-        "select table_schema || '.' || table_name as name from information_schema.tables "
-        "where table_catalog = current_database()"
-    )
-    return frozenset(frame["name"])
+    return frozenset(_schema())
 
 
 def has_table(name: str) -> bool:
-    return name in tables()
+    return name in _schema()
 
 
 def columns(name: str) -> list[str]:
-    schema, table = name.split(".", 1)
-    frame = query(
-        "select column_name from information_schema.columns where table_catalog = "
-        "current_database() and table_schema = $schema and table_name = $table "
-        "order by ordinal_position",
-        {"schema": schema, "table": table},
-    )
-    return list(frame["column_name"])
+    return list(_schema().get(name, ()))
 
 
 def _empty(cols: Sequence[str]) -> pd.DataFrame:
@@ -504,7 +680,7 @@ def child_las(child: str) -> list[str]:
 # ``status.duckdb`` is written beside the snapshot by the ingest step on every run, even
 # when an extract is blocked and nothing is published (pipelines/lib/status.py), so it can
 # be newer than the snapshot, and can exist without one. It is read like the snapshot: a
-# short-lived read-only attach per query, cached per file version.
+# read-only attach per file version, kept open while current, results cached per version.
 
 EXTRACT_STATUS_COLUMNS = [
     "la_code",
@@ -556,8 +732,8 @@ def status_tables() -> frozenset[str]:
     if not status_exists():
         return frozenset()
     frame = _status_query(
-        "select table_name from information_schema.tables "
-        "where table_catalog = current_database() and table_schema = 'main'"
+        "select table_name from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'main'"
     )
     return frozenset(frame["table_name"])
 

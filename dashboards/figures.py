@@ -8,11 +8,16 @@ Values that are "no cases" or "not supplied" are gaps in a line, never zeros.
 
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboards import formatting as fmt
 
@@ -25,17 +30,63 @@ COMPARATOR_DASHES = {"England": "dot", "South East": "dashdot", "Statistical nei
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
-def _base_layout(fig: go.Figure, *, height: int, y_title: str = "") -> go.Figure:
-    fig.update_layout(
-        template="simple_white",
-        height=height,
-        margin={"l": 60, "r": 20, "t": 30, "b": 50},
-        font={"family": FONT, "size": 14, "color": DARK},
-        hoverlabel={"font": {"family": FONT}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
-        yaxis={"title": {"text": y_title}, "gridcolor": "#e6e6e6", "showgrid": True},
-    )
-    return fig
+@functools.cache
+def _template() -> dict[str, Any]:
+    return pio.templates["simple_white"].to_plotly_json()
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``extra``, nested dicts merged (as ``update_layout`` merges)."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def base_layout(*, height: int, y_title: str = "", **extra: Any) -> dict[str, Any]:
+    """The house layout (template, font, legend below, light y grid), updated by ``extra``."""
+    layout = {
+        "template": _template(),
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+        "font": {"family": FONT, "size": 14, "color": DARK},
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        "yaxis": {"title": {"text": y_title}, "gridcolor": "#e6e6e6", "showgrid": True},
+    }
+    return _merge(layout, extra)
+
+
+def figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    """A figure from plain trace and layout dicts, without Plotly's property validation
+    (which costs tens of milliseconds a chart); the dicts are written to match what
+    Plotly's own helpers (``add_hline``…) write."""
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def hline(y: float, line: dict, text: str, position: str) -> tuple[dict, dict]:
+    """(shape, annotation) of ``Figure.add_hline(y, line=…, annotation_text=…,
+    annotation_position=…)`` for "top left" and "bottom right"."""
+    shape = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": y, "y1": y,
+             "yref": "y", "line": line}  # fmt: skip
+    right = position.endswith("right")
+    note = {"showarrow": False, "text": text, "x": 1 if right else 0,
+            "xanchor": "right" if right else "left", "xref": "x domain", "y": y,
+            "yanchor": "bottom" if position.startswith("top") else "top", "yref": "y"}  # fmt: skip
+    return shape, note
+
+
+def vline(x: Any, line: dict, text: str, position: str) -> tuple[dict, dict]:
+    """(shape, annotation) of ``Figure.add_vline`` for "top left" and "top right"."""
+    shape = {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1,
+             "yref": "y domain", "line": line}  # fmt: skip
+    note = {"showarrow": False, "text": text, "x": x,
+            "xanchor": "left" if position.endswith("right") else "right", "xref": "x",
+            "y": 1, "yanchor": "top", "yref": "y domain"}  # fmt: skip
+    return shape, note
 
 
 def _y_title(unit: str | None) -> str:
@@ -66,13 +117,12 @@ def _hover_text(series: pd.DataFrame, unit: str | None, decimals: int) -> list[s
 
 def empty_figure(message: str, height: int = 320) -> go.Figure:
     """A blank chart that says why it is blank."""
-    fig = go.Figure()
-    fig.add_annotation(
-        text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font_size=16
+    note = {"font": {"size": 16}, "showarrow": False, "text": message, "x": 0.5,
+            "xref": "paper", "y": 0.5, "yref": "paper"}  # fmt: skip
+    layout = base_layout(
+        height=height, annotations=[note], xaxis={"visible": False}, yaxis={"visible": False}
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _base_layout(fig, height=height)
+    return figure([], layout)
 
 
 def trend_figure(
@@ -98,32 +148,36 @@ def trend_figure(
     if series.empty:
         return empty_figure(f"No figures for {name} in this selection", height)
     series = series.sort_values("period_end")
-    fig = go.Figure()
+    data: list[dict[str, Any]] = []
+    shapes: list[dict] = []
+    notes: list[dict] = []
     if reference is not None and not reference.empty:
         reference = reference.sort_values("period_end")
-        fig.add_trace(
-            go.Scatter(
-                x=reference["period_start"],
-                y=_plot_values(reference),
-                name=reference_name,
-                mode="lines",
-                line={"color": GREY, "dash": "dash", "width": 2},
-                hovertext=_hover_text(reference, unit, places),
-                hoverinfo="text",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": reference["period_start"],
+                "y": _plot_values(reference),
+                "name": reference_name,
+                "mode": "lines",
+                "line": {"color": GREY, "dash": "dash", "width": 2},
+                "hovertext": _hover_text(reference, unit, places),
+                "hoverinfo": "text",
+            }
         )
-    fig.add_trace(
-        go.Scatter(
-            x=series["period_start"],
-            y=_plot_values(series),
-            name=name,
-            mode="lines+markers",
-            line={"color": BLUE, "width": 3},
-            marker={"size": 7, "symbol": "circle"},
-            connectgaps=False,
-            hovertext=_hover_text(series, unit, places),
-            hoverinfo="text",
-        )
+    data.append(
+        {
+            "type": "scatter",
+            "x": series["period_start"],
+            "y": _plot_values(series),
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": BLUE, "width": 3},
+            "marker": {"size": 7, "symbol": "circle"},
+            "connectgaps": False,
+            "hovertext": _hover_text(series, unit, places),
+            "hoverinfo": "text",
+        }
     )
     if target is not None:
         if tolerance and polarity in ("higher", "lower"):
@@ -132,63 +186,115 @@ def trend_figure(
                 if polarity == "higher"
                 else (target, target + tolerance)
             )
-            fig.add_hrect(y0=low, y1=high, fillcolor=AMBER_BAND, line_width=0, layer="below")
-        fig.add_hline(
-            y=target,
-            line={"color": DARK, "dash": "dash", "width": 2},
-            annotation_text=f"Target {fmt.format_value(target, unit, places)}",
-            annotation_position="top left",
+            shapes.append({"type": "rect", "x0": 0, "x1": 1, "xref": "x domain", "y0": low,
+                           "y1": high, "yref": "y", "fillcolor": AMBER_BAND, "layer": "below",
+                           "line": {"width": 0}})  # fmt: skip
+        shape, note = hline(
+            target,
+            {"color": DARK, "dash": "dash", "width": 2},
+            f"Target {fmt.format_value(target, unit, places)}",
+            "top left",
         )
-    for comparator, figure in (comparators or {}).items():
-        if figure is None:
+        shapes.append(shape)
+        notes.append(note)
+    for comparator, figure_ in (comparators or {}).items():
+        if figure_ is None:
             continue
-        year = f" ({figure['year']})" if figure.get("year") else ""
-        fig.add_hline(
-            y=figure["value"],
-            line={"color": GREY, "dash": COMPARATOR_DASHES.get(comparator, "dot"), "width": 1.5},
-            annotation_text=f"{comparator}{year} {fmt.format_value(figure['value'], unit, places)}",
-            annotation_position="bottom right",
+        year = f" ({figure_['year']})" if figure_.get("year") else ""
+        shape, note = hline(
+            figure_["value"],
+            {"color": GREY, "dash": COMPARATOR_DASHES.get(comparator, "dot"), "width": 1.5},
+            f"{comparator}{year} {fmt.format_value(figure_['value'], unit, places)}",
+            "bottom right",
         )
-    fig.update_xaxes(tickformat="%b %Y", title_text="")
-    if unit in ("percent", "count", "rate", "ratio"):
-        fig.update_yaxes(rangemode="tozero")
-    return _base_layout(fig, height=height, y_title=_y_title(unit))
+        shapes.append(shape)
+        notes.append(note)
+    layout = base_layout(
+        height=height,
+        y_title=_y_title(unit),
+        xaxis={"tickformat": "%b %Y", "title": {"text": ""}},
+        yaxis={"rangemode": "tozero"} if unit in ("percent", "count", "rate", "ratio") else {},
+    )
+    if shapes:
+        layout["shapes"] = shapes
+    if notes:
+        layout["annotations"] = notes
+    return figure(data, layout)
 
 
-def sparkline_figure(series: pd.DataFrame, unit: str | None = None) -> go.Figure:
-    """A small line with no axes, for a scorecard row (decorative: the row states the value).
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_MARGIN = 140, 40, 2
 
-    Built in one constructor call with no template: a scorecard draws dozens of these and
-    each ``update_*`` call or template copy costs tens of milliseconds.
+
+def sparkline_svg(series: pd.DataFrame, unit: str | None = None) -> str:
+    """A small line with no axes, for a scorecard row, as SVG markup (decorative: the row
+    states the value). Time runs left to right in proportion; a value that is "no cases"
+    or "not supplied" breaks the line; percentages are drawn from zero.
+
+    Plain SVG, not a Plotly figure: a scorecard draws dozens of these, and each Plotly
+    graph costs the server milliseconds to build and the browser far more to draw.
     """
-    traces = []
-    if not series.empty:
-        series = series.sort_values("period_end")
-        traces.append(
-            {
-                "type": "scatter",
-                "x": list(series["period_start"]),
-                "y": list(_plot_values(series)),
-                "mode": "lines",
-                "line": {"color": BLUE, "width": 2},
-                "connectgaps": False,
-                "hoverinfo": "skip",
-            }
-        )
-    axis = {"visible": False, "fixedrange": True}
-    return go.Figure(
-        data=traces,
-        layout={
-            "template": "none",
-            "height": 40,
-            "width": 140,
-            "margin": {"l": 2, "r": 2, "t": 2, "b": 2},
-            "showlegend": False,
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "xaxis": axis,
-            "yaxis": {**axis, "rangemode": "tozero" if unit == "percent" else "normal"},
-        },
+    if series.empty:
+        return _spark_svg(np.array([]), np.array([]), unit)
+    series = series.sort_values("period_end")
+    return _spark_svg(_spark_x(series), _spark_y(series), unit)
+
+
+def sparkline_svgs(series: pd.DataFrame, units: Mapping[str, str | None]) -> dict[str, str]:
+    """``sparkline_svg`` of every KPI in ``series`` (the series of many KPIs, with their
+    ``kpi_id``), in one pass: {kpi_id: svg}."""
+    if series.empty:
+        return {}
+    ordered = series.sort_values(["kpi_id", "period_end"], kind="stable")
+    kpis = ordered["kpi_id"].to_numpy()
+    xs, ys = _spark_x(ordered), _spark_y(ordered)
+    starts = np.flatnonzero(np.r_[True, kpis[1:] != kpis[:-1]])
+    ends = np.r_[starts[1:], len(kpis)]
+    return {
+        kpis[a]: _spark_svg(xs[a:b], ys[a:b], units.get(kpis[a]))
+        for a, b in zip(starts, ends, strict=True)
+    }
+
+
+def _spark_x(series: pd.DataFrame) -> np.ndarray:
+    starts = pd.to_datetime(series["period_start"]).to_numpy(dtype="datetime64[ns]")
+    return starts.astype("int64").astype(float)
+
+
+def _spark_y(series: pd.DataFrame) -> np.ndarray:
+    return _plot_values(series).to_numpy(dtype=float, na_value=np.nan)
+
+
+def _spark_svg(xs: np.ndarray, ys: np.ndarray, unit: str | None) -> str:
+    lines: list[list[str]] = []
+    known = ys[~np.isnan(ys)]
+    if len(known):
+        low, high = float(known.min()), float(known.max())
+        if unit == "percent":
+            low, high = min(low, 0.0), max(high, 0.0)
+        x0, x1 = float(xs.min()), float(xs.max())
+        inner_w = SPARK_WIDTH - 2 * SPARK_MARGIN
+        inner_h = SPARK_HEIGHT - 2 * SPARK_MARGIN
+        # One period, or one value throughout: in the middle.
+        px = np.full_like(xs, SPARK_MARGIN + inner_w / 2)
+        if x1 > x0:
+            px = SPARK_MARGIN + inner_w * (xs - x0) / (x1 - x0)
+        py = np.full_like(ys, SPARK_MARGIN + inner_h / 2)
+        if high > low:
+            py = SPARK_MARGIN + inner_h * (high - ys) / (high - low)
+        line: list[str] = []
+        for x, y, value in zip(px.tolist(), py.tolist(), ys.tolist(), strict=True):
+            if math.isnan(value):
+                line = []
+                continue
+            if not line:
+                lines.append(line)
+            line.append(f"{round(x, 1):g},{round(y, 1):g}")
+    paths = "".join(f'<polyline points="{" ".join(line)}"/>' for line in lines if len(line) > 1)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SPARK_WIDTH}" '
+        f'height="{SPARK_HEIGHT}" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}">'
+        f'<g fill="none" stroke="{BLUE}" stroke-width="2" stroke-linejoin="round" '
+        f'stroke-linecap="round">{paths}</g></svg>'
     )
 
 
@@ -220,58 +326,67 @@ def ranking_figure(
     rows = rows.sort_values(["plot_value", "district"], ascending=[ascending, True])
     # Plotly draws the first category at the bottom: reverse so the best is on top.
     rows = rows.iloc[::-1]
-    fig = go.Figure(
-        go.Bar(
-            x=rows["plot_value"].fillna(0),
-            y=rows["district"],
-            orientation="h",
-            marker={
-                "color": [BLUE if pd.notna(v) else "rgba(0,0,0,0)" for v in rows["plot_value"]]
-            },
-            text=rows["label"],
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=[
-                f"{r['district']}: {r['label']}"
-                + (
-                    f" ({fmt.fraction_text(r['numerator'], r['denominator'])})"
-                    if unit != "count" and pd.notna(r["plot_value"])
-                    else ""
-                )
-                for r in rows.to_dict("records")
-            ],
-            hoverinfo="text",
-            name="District",
-        )
-    )
+    bars = {
+        "type": "bar",
+        "x": rows["plot_value"].fillna(0),
+        "y": rows["district"],
+        "orientation": "h",
+        "marker": {"color": [BLUE if pd.notna(v) else "rgba(0,0,0,0)" for v in rows["plot_value"]]},
+        "text": rows["label"],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertext": [
+            f"{r['district']}: {r['label']}"
+            + (
+                f" ({fmt.fraction_text(r['numerator'], r['denominator'])})"
+                if unit != "count" and pd.notna(r["plot_value"])
+                else ""
+            )
+            for r in rows.to_dict("records")
+        ],
+        "hoverinfo": "text",
+        "name": "District",
+    }
+    shapes, notes = [], []
     if la_total is not None:
-        fig.add_vline(
-            x=la_total,
-            line={"color": GREY, "dash": "dash", "width": 2},
-            annotation_text=f"LA {fmt.format_value(la_total, unit, places)}",
-            annotation_position="top left",
+        shape, note = vline(
+            la_total,
+            {"color": GREY, "dash": "dash", "width": 2},
+            f"LA {fmt.format_value(la_total, unit, places)}",
+            "top left",
         )
+        shapes.append(shape)
+        notes.append(note)
     if target is not None:
-        fig.add_vline(
-            x=target,
-            line={"color": DARK, "dash": "dot", "width": 2},
-            annotation_text=f"Target {fmt.format_value(target, unit, places)}",
-            annotation_position="top right",
+        shape, note = vline(
+            target,
+            {"color": DARK, "dash": "dot", "width": 2},
+            f"Target {fmt.format_value(target, unit, places)}",
+            "top right",
         )
+        shapes.append(shape)
+        notes.append(note)
+    yaxis = {}
     if links:
         names = list(rows["district"])
-        fig.update_yaxes(
-            tickvals=names,
-            ticktext=[
+        yaxis = {
+            "tickvals": names,
+            "ticktext": [
                 f'<a href="{escape(links[d])}" target="_self">{escape(d)}</a>' if d in links else d
                 for d in names
             ],
-        )
-    height = max(260, 34 * len(rows) + 90)
-    fig = _base_layout(fig, height=height)
-    fig.update_layout(showlegend=False, margin={"l": 130, "r": 80, "t": 30, "b": 40})
-    fig.update_xaxes(title_text=_y_title(unit), rangemode="tozero")
-    return fig
+        }
+    layout = base_layout(
+        height=max(260, 34 * len(rows) + 90),
+        showlegend=False,
+        margin={"l": 130, "r": 80, "t": 30, "b": 40},
+        xaxis={"title": {"text": _y_title(unit)}, "rangemode": "tozero"},
+        yaxis=yaxis,
+    )
+    if shapes:
+        layout["shapes"] = shapes
+        layout["annotations"] = notes
+    return figure([bars], layout)
 
 
 def describe_trend(

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import formatting as fmt
-from dashboards.figures import BLUE, DARK, GREY, _base_layout, empty_figure
+from dashboards.figures import BLUE, DARK, GREY, base_layout, empty_figure, figure, vline
 
 RANGE_GREY = "#dee0e2"
 #: A child's timeline, top to bottom: event type -> (lane, what one is called, and many).
@@ -108,68 +108,70 @@ def spine_figure(comparison: pd.DataFrame, district: str) -> go.Figure:
         me_x.append(at(row["value"]))
         me_y.append(name)
         me_text.append(f"{name} — {district}: {row['shown']} ({row['rank_text']})")
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=bar_len,
-                base=bar_base,
-                y=names,
-                orientation="h",
-                marker={"color": RANGE_GREY},
-                width=0.35,
-                hoverinfo="skip",
-                name="Range of the districts",
-            ),
-            go.Scatter(
-                x=dots_x,
-                y=dots_y,
-                mode="markers",
-                marker={"color": GREY, "size": 8, "symbol": "circle"},
-                hovertext=dots_text,
-                hoverinfo="text",
-                name="Other districts",
-            ),
-            go.Scatter(
-                x=la_x,
-                y=la_y,
-                mode="markers",
-                marker={"color": DARK, "size": 20, "symbol": "line-ns", "line": {"width": 3}},
-                hovertext=la_text,
-                hoverinfo="text",
-                name="LA total",
-            ),
-            go.Scatter(
-                x=me_x,
-                y=me_y,
-                mode="markers",
-                marker={"color": BLUE, "size": 14, "symbol": "diamond", "line": {"width": 0}},
-                hovertext=me_text,
-                hoverinfo="text",
-                name=district,
-            ),
-        ]
-    )
-    fig = _base_layout(fig, height=32 * len(names) + 130)
-    fig.update_layout(
+    data = [
+        {
+            "type": "bar",
+            "x": bar_len,
+            "base": bar_base,
+            "y": names,
+            "orientation": "h",
+            "marker": {"color": RANGE_GREY},
+            "width": 0.35,
+            "hoverinfo": "skip",
+            "name": "Range of the districts",
+        },
+        {
+            "type": "scatter",
+            "x": dots_x,
+            "y": dots_y,
+            "mode": "markers",
+            "marker": {"color": GREY, "size": 8, "symbol": "circle"},
+            "hovertext": dots_text,
+            "hoverinfo": "text",
+            "name": "Other districts",
+        },
+        {
+            "type": "scatter",
+            "x": la_x,
+            "y": la_y,
+            "mode": "markers",
+            "marker": {"color": DARK, "size": 20, "symbol": "line-ns", "line": {"width": 3}},
+            "hovertext": la_text,
+            "hoverinfo": "text",
+            "name": "LA total",
+        },
+        {
+            "type": "scatter",
+            "x": me_x,
+            "y": me_y,
+            "mode": "markers",
+            "marker": {"color": BLUE, "size": 14, "symbol": "diamond", "line": {"width": 0}},
+            "hovertext": me_text,
+            "hoverinfo": "text",
+            "name": district,
+        },
+    ]
+    layout = base_layout(
+        height=32 * len(names) + 130,
         margin={"l": 20, "r": 20, "t": 20, "b": 40},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": names,
+            "autorange": "reversed",
+            "automargin": True,
+            "showgrid": False,
+        },
+        xaxis={
+            "range": [-0.05, 1.05],
+            "tickvals": [0, 1],
+            "ticktext": ["Worst district", "Best district"],
+            "showgrid": False,
+            "zeroline": False,
+            "fixedrange": True,
+        },
     )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=names,
-        autorange="reversed",
-        automargin=True,
-        showgrid=False,
-    )
-    fig.update_xaxes(
-        range=[-0.05, 1.05],
-        tickvals=[0, 1],
-        ticktext=["Worst district", "Best district"],
-        showgrid=False,
-        zeroline=False,
-        fixedrange=True,
-    )
-    return fig
+    return figure(data, layout)
 
 
 def describe_spine(comparison: pd.DataFrame, district: str) -> str:
@@ -239,21 +241,22 @@ def timeline_figure(events: pd.DataFrame, as_at: Any = None, height: int | None 
                 detail = f"; {row['detail']}" if not fmt.is_missing(row.get("detail")) else ""
                 hovers.append(f"{row['label']}: {fmt.format_date(start)} – {until}{detail}")
             traces.append(
-                go.Bar(
-                    base=bases,
-                    x=lengths,
-                    y=[lane] * len(rows),
-                    orientation="h",
-                    marker={"color": colours, "line": {"color": "#ffffff", "width": 1}},
-                    opacity=0.9,
-                    text=texts,
-                    textposition="inside",
-                    insidetextanchor="start",
-                    textfont={"color": "#ffffff"},
-                    hovertext=hovers,
-                    hoverinfo="text",
-                    name=lane,
-                )
+                {
+                    "type": "bar",
+                    "base": bases,
+                    "x": lengths,
+                    "y": [lane] * len(rows),
+                    "orientation": "h",
+                    "marker": {"color": colours, "line": {"color": "#ffffff", "width": 1}},
+                    "opacity": 0.9,
+                    "text": texts,
+                    "textposition": "inside",
+                    "insidetextanchor": "start",
+                    "textfont": {"color": "#ffffff"},
+                    "hovertext": hovers,
+                    "hoverinfo": "text",
+                    "name": lane,
+                }
             )
         else:
             symbol, colour = MARKERS[event_type]
@@ -266,43 +269,51 @@ def timeline_figure(events: pd.DataFrame, as_at: Any = None, height: int | None 
                 detail = f"; {row['detail']}" if not fmt.is_missing(row.get("detail")) else ""
                 hovers.append(f"{row['label']}: {when}{detail}")
             traces.append(
-                go.Scatter(
-                    x=[r["start_date"] for r in rows],
-                    y=[lane] * len(rows),
-                    mode="markers",
-                    marker={"symbol": symbol, "color": colour, "size": 13},
-                    hovertext=hovers,
-                    hoverinfo="text",
-                    name=lane,
-                )
+                {
+                    "type": "scatter",
+                    "x": [r["start_date"] for r in rows],
+                    "y": [lane] * len(rows),
+                    "mode": "markers",
+                    "marker": {"symbol": symbol, "color": colour, "size": 13},
+                    "hovertext": hovers,
+                    "hoverinfo": "text",
+                    "name": lane,
+                }
             )
-    fig = go.Figure(traces)
-    fig = _base_layout(fig, height=height or 70 * len(lanes) + 110)
-    fig.update_layout(
+    xaxis: dict[str, Any] = {
+        "type": "date",
+        "title": {"text": ""},
+        "showgrid": True,
+        "gridcolor": "#e6e6e6",
+        "rangeslider": {"visible": True, "thickness": 0.08},
+    }
+    window = zoom_window(events, last)
+    if window is not None:
+        xaxis["range"] = [d.date().isoformat() for d in window]
+    shape, note = vline(
+        last.timestamp() * 1000,
+        {"color": GREY, "dash": "dash", "width": 1.5},
+        f"Data as at {fmt.format_date(last)}",
+        "top left",
+    )
+    layout = base_layout(
+        height=height or 70 * len(lanes) + 110,
         showlegend=False,
         barmode="overlay",
         uniformtext={"minsize": 10, "mode": "hide"},
         margin={"l": 20, "r": 30, "t": 40, "b": 40},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": lanes,
+            "autorange": "reversed",
+            "automargin": True,
+            "showgrid": True,
+        },
+        xaxis=xaxis,
+        shapes=[shape],
+        annotations=[note],
     )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=lanes,
-        autorange="reversed",
-        automargin=True,
-        showgrid=True,
-    )
-    fig.update_xaxes(type="date", title_text="", showgrid=True, gridcolor="#e6e6e6")
-    window = zoom_window(events, last)
-    if window is not None:
-        fig.update_xaxes(range=[d.date().isoformat() for d in window])
-    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.08})
-    fig.add_vline(
-        x=last.timestamp() * 1000,
-        line={"color": GREY, "dash": "dash", "width": 1.5},
-        annotation_text=f"Data as at {fmt.format_date(last)}",
-        annotation_position="top left",
-    )
-    return fig
+    return figure(traces, layout)
 
 
 def zoom_window(events: pd.DataFrame, last: pd.Timestamp) -> tuple[pd.Timestamp, ...] | None:

@@ -69,26 +69,28 @@ def compare_district(
     its figure, the LA's, the lowest and highest place, its rank among the places, RAG
     against the board's target, and ``places`` (each place's figure, for the chart)."""
     out = []
+    lookup = scoring.Lookup(targets, None)
+    rows_of: dict[Any, list[dict]] = {}
+    for record in frame.to_dict("records"):
+        rows_of.setdefault(record["kpi_id"], []).append(record)
     for kpi in catalogue.sort_values(["sort_order", "kpi_id"]).to_dict("records"):
-        rows = frame[frame["kpi_id"] == kpi["kpi_id"]]
-        mine = rows[rows["district"] == district]
-        if mine.empty:
+        rows = rows_of.get(kpi["kpi_id"], [])
+        row = next((r for r in rows if r["district"] == district), None)
+        if row is None:
             continue
         unit, polarity = kpi.get("unit"), kpi.get("polarity") or "info"
         places_dp = fmt.decimals_for(unit, kpi.get("decimals"))
-        row = mine.iloc[0].to_dict()
-        total = rows[rows["district"] == LA_TOTAL]
-        la_row = total.iloc[0].to_dict() if not total.empty else {}
+        la_row = next((r for r in rows if r["district"] == LA_TOTAL), {})
         figures = {
             str(r["district"]): v
-            for r in rows.to_dict("records")
+            for r in rows
             if is_place(str(r["district"])) and (v := _ok_value(r, places_dp)) is not None
         }
         value = _ok_value(row, places_dp)
         position = rank(value, list(figures.values()), polarity) if is_place(district) else None
         low = min(figures, key=lambda d: (figures[d], d)) if figures else None
         high = min(figures, key=lambda d: (-figures[d], d)) if figures else None
-        target, tolerance = scoring.pick_target(targets, kpi["kpi_id"], row.get("breakdown"), la)
+        target, tolerance = lookup.target(kpi["kpi_id"], row.get("breakdown"), la)
 
         def shown(v: Any, status: Any = "ok", *, unit: Any = unit, dp: int = places_dp) -> str:
             return fmt.format_value(v, unit, dp, status)

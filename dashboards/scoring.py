@@ -12,9 +12,11 @@ comparators"). Pure functions over DataFrames and numbers, no Dash, no I/O.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboards import formatting as fmt
@@ -106,16 +108,31 @@ def comparison_points(series: pd.DataFrame, at: Any = None) -> Points:
     """
     if series.empty:
         return Points(None, None, None)
-    rows = series.sort_values("period_end").reset_index(drop=True)
+    rows = series.sort_values("period_end")
     if at is not None:
-        rows = rows[rows["period_end"] <= pd.Timestamp(at)].reset_index(drop=True)
-        if rows.empty:
-            return Points(None, None, None)
-    latest = rows.iloc[-1].to_dict()
-    previous = rows.iloc[-2].to_dict() if len(rows) > 1 else None
+        rows = rows[rows["period_end"] <= pd.Timestamp(at)]
+    if rows.empty:
+        return Points(None, None, None)
+    # Only the rows compared become records (a series can be years of months).
+    starts = pd.to_datetime(rows["period_start"]).to_numpy()
+    year_start = pd.Timestamp(starts[-1]) - pd.DateOffset(years=1)
+    same = np.flatnonzero(starts == year_start.to_datetime64())
+    last = len(rows) - 1
+    picked = rows.iloc[[last, max(last - 1, 0), same[-1] if len(same) else last]]
+    latest, previous, year_ago = picked.to_dict("records")
+    return Points(latest, previous if last else None, year_ago if len(same) else None)
+
+
+def points_of(rows: list[dict]) -> Points:
+    """``comparison_points`` of a series already as records, oldest first."""
+    if not rows:
+        return Points(None, None, None)
+    latest = rows[-1]
+    previous = rows[-2] if len(rows) > 1 else None
     year_start = pd.Timestamp(latest["period_start"]) - pd.DateOffset(years=1)
-    match = rows[pd.to_datetime(rows["period_start"]) == year_start]
-    year_ago = match.iloc[-1].to_dict() if not match.empty else None
+    year_ago = next(
+        (row for row in reversed(rows) if pd.Timestamp(row["period_start"]) == year_start), None
+    )
     return Points(latest, previous, year_ago)
 
 
@@ -134,31 +151,96 @@ def change_between(
 # ##### Targets and comparators
 
 
-def _matching(frame: pd.DataFrame, column: str, wanted: Any) -> pd.DataFrame:
+def _text(value: Any) -> str | None:
+    """A cell as pandas' ``astype("string")`` writes it (None for a blank)."""
+    return None if fmt.is_missing(value) else str(value)
+
+
+def _matching(rows: list[dict], column: str, wanted: Any, columns: set[str]) -> list[dict]:
     """Rows for ``wanted`` in ``column``, else rows where it is blank (applies to all)."""
-    if column not in frame.columns or wanted is None:
-        return frame
-    exact = frame[frame[column].astype("string") == str(wanted)]
-    if not exact.empty:
+    if column not in columns or wanted is None:
+        return rows
+    exact = [row for row in rows if _text(row[column]) == str(wanted)]
+    if exact:
         return exact
-    return frame[frame[column].isna() | frame[column].astype("string").isin(["", "all", "ALL"])]
+    return [row for row in rows if _text(row[column]) in (None, "", "all", "ALL")]
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a number, None when it is blank or not a number."""
+    if fmt.is_missing(value) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+class Lookup:
+    """Targets and comparators by KPI, read once from their frames: ``target`` and
+    ``comparators`` follow ``pick_target`` and ``pick_comparators``."""
+
+    def __init__(self, targets: pd.DataFrame | None, comparators: pd.DataFrame | None):
+        self._targets, self._target_columns = self._by_kpi(targets)
+        self._comparators, self._comparator_columns = self._by_kpi(comparators)
+
+    @staticmethod
+    def _by_kpi(frame: pd.DataFrame | None) -> tuple[dict[str, list[dict]], set[str]]:
+        if frame is None or frame.empty or "kpi_id" not in frame.columns:
+            return {}, set()
+        rows: dict[str, list[dict]] = {}
+        for row in frame.to_dict("records"):
+            rows.setdefault(row["kpi_id"], []).append(row)
+        return rows, set(frame.columns)
+
+    def target(
+        self, kpi_id: str, breakdown: str | None = None, la: str | None = None
+    ) -> tuple[float | None, float | None]:
+        columns = self._target_columns
+        rows = _matching(self._targets.get(kpi_id, []), "breakdown", breakdown, columns)
+        rows = _matching(rows, "la_code", la, columns)
+        if not rows or "target" not in columns:
+            return None, None
+        row = rows[0]
+        target = fmt.safe_float(row.get("target"))
+        tolerance = fmt.safe_float(row.get("tolerance")) if "tolerance" in columns else None
+        return target, (tolerance if target is not None else None)
+
+    def comparators(self, kpi_id: str, breakdown: str | None = None) -> dict[str, dict | None]:
+        found: dict[str, dict | None] = dict.fromkeys(COMPARATORS)
+        columns = self._comparator_columns
+        rows = self._comparators.get(kpi_id, [])
+        if breakdown is not None and "breakdown" in columns:
+            rows = [row for row in rows if _text(row["breakdown"]) == str(breakdown)]
+        named = [
+            (name, row)
+            for row in rows
+            if (name := comparator_name(row["comparator"])) is not None
+            and _number(row["value"]) is not None
+        ]
+        year_col = "year" if "year" in columns else None
+        if year_col:  # oldest first, blank years last (as pandas sorts them)
+            named.sort(key=lambda item: (_text(item[1][year_col]) is None,
+                                         _text(item[1][year_col]) or ""))  # fmt: skip
+        latest = {name: row for name, row in named}  # the last of each comparator
+        for name in sorted(latest):
+            row = latest[name]
+            found[name] = {
+                "value": float(row["value"]),
+                "year": None
+                if not year_col or fmt.is_missing(row[year_col])
+                else str(row[year_col]),
+                "source": None if fmt.is_missing(row.get("source")) else str(row.get("source")),
+            }
+        return found
 
 
 def pick_target(
     targets: pd.DataFrame, kpi_id: str, breakdown: str | None = None, la: str | None = None
 ) -> tuple[float | None, float | None]:
     """(target, tolerance) of a KPI, or (None, None) when the board has set none."""
-    if targets.empty or "kpi_id" not in targets.columns:
-        return None, None
-    rows = targets[targets["kpi_id"] == kpi_id]
-    rows = _matching(rows, "breakdown", breakdown)
-    rows = _matching(rows, "la_code", la)
-    if rows.empty or "target" not in rows.columns:
-        return None, None
-    row = rows.iloc[0]
-    target = fmt.safe_float(row.get("target"))
-    tolerance = fmt.safe_float(row.get("tolerance")) if "tolerance" in rows.columns else None
-    return target, (tolerance if target is not None else None)
+    return Lookup(targets, None).target(kpi_id, breakdown, la)
 
 
 def comparator_name(raw: Any) -> str | None:
@@ -178,27 +260,7 @@ def pick_comparators(
     is never filled in from another comparator, breakdown (a published 19–21 figure is not
     shown against 17–21) or year without its own year label.
     """
-    found: dict[str, dict | None] = dict.fromkeys(COMPARATORS)
-    if comparators.empty or "kpi_id" not in comparators.columns:
-        return found
-    rows = comparators[comparators["kpi_id"] == kpi_id]
-    if breakdown is not None and "breakdown" in rows.columns:
-        rows = rows[rows["breakdown"].astype("string") == str(breakdown)]
-    if rows.empty:
-        return found
-    rows = rows.assign(_name=rows["comparator"].map(comparator_name))
-    rows = rows[rows["_name"].notna() & pd.to_numeric(rows["value"], errors="coerce").notna()]
-    year_col = "year" if "year" in rows.columns else None
-    if year_col:
-        rows = rows.sort_values(year_col, key=lambda s: s.astype("string"))
-    for name, group in rows.groupby("_name"):
-        row = group.iloc[-1]
-        found[str(name)] = {
-            "value": float(row["value"]),
-            "year": None if not year_col or fmt.is_missing(row[year_col]) else str(row[year_col]),
-            "source": None if fmt.is_missing(row.get("source")) else str(row.get("source")),
-        }
-    return found
+    return Lookup(None, comparators).comparators(kpi_id, breakdown)
 
 
 def comparator_text(figure: dict | None, unit: str | None, decimals: Any = None) -> str:
@@ -233,15 +295,20 @@ def scorecard_frame(
     la: str | None = None,
 ) -> pd.DataFrame:
     """One row per catalogue KPI: latest headline value, target, RAG, comparators, travel."""
+    lookup = Lookup(targets, comparators)
+    series_of: dict[str, list[dict]] = {}
+    if not headline.empty:
+        ordered = headline.sort_values(["kpi_id", "period_end"], kind="stable")
+        for row in ordered.to_dict("records"):
+            series_of.setdefault(row["kpi_id"], []).append(row)
     records = []
     for kpi in catalogue.to_dict("records"):
         kpi_id, unit, polarity = kpi["kpi_id"], kpi.get("unit"), kpi.get("polarity")
         decimals = fmt.decimals_for(unit, kpi.get("decimals"))
-        series = headline[headline["kpi_id"] == kpi_id]
-        points = comparison_points(series)
+        points = points_of(series_of.get(kpi_id, []))
         latest = points.latest or {}
         breakdown = latest.get("breakdown") or headline_breakdown(kpi.get("breakdowns"))
-        target, tolerance = pick_target(targets, kpi_id, breakdown, la)
+        target, tolerance = lookup.target(kpi_id, breakdown, la)
         status = latest.get("status") if latest else None
         record = {
             "kpi_id": kpi_id,
@@ -280,7 +347,7 @@ def scorecard_frame(
             "vs_previous": change_between(points.latest, points.previous, polarity, decimals),
             "vs_year_ago": change_between(points.latest, points.year_ago, polarity, decimals),
         }
-        for name, figure in pick_comparators(comparators, kpi_id, breakdown).items():
+        for name, figure in lookup.comparators(kpi_id, breakdown).items():
             record[name] = comparator_text(figure, unit, decimals)
         records.append(record)
     return pd.DataFrame.from_records(records)

@@ -102,12 +102,13 @@ SHOWN: dict[str, dict[str, tuple[str, bool]]] = {
 }
 
 
-def not_supplied_kpis(la: str) -> set[str]:
+@data.memo
+def not_supplied_kpis(la: str) -> frozenset[str]:
     """KPIs whose latest LA figure is "not supplied" (their lists cannot be drawn up)."""
     latest = data.latest_values(la)
     if latest.empty:
-        return set()
-    return set(latest.loc[latest["status"] == "not_supplied", "kpi_id"])
+        return frozenset()
+    return frozenset(latest.loc[latest["status"] == "not_supplied", "kpi_id"])
 
 
 def is_not_supplied(name: str, la: str) -> bool:

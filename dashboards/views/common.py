@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from dashboards import data, scoring, urlstate
 from dashboards import formatting as fmt
-from dashboards import urlstate
 from dashboards.components.grid import column, records
 
 #: Columns of a "figures by period" grid (``period_rows``).
@@ -20,6 +20,12 @@ PERIOD_COLUMNS = [
     column("shown", "Shown as"),
     column("status", "Status"),
 ]
+
+
+@data.memo
+def lookup() -> scoring.Lookup:
+    """The snapshot's targets and comparators, indexed by KPI (once per snapshot)."""
+    return scoring.Lookup(data.targets(), data.comparators())
 
 
 def kpi_meta(catalogue: pd.DataFrame, kpi_id: str) -> dict[str, Any]:

@@ -33,8 +33,9 @@ COLUMNS = [
 
 def rows(catalogue: pd.DataFrame, targets: pd.DataFrame) -> list[dict]:
     out = []
+    board = scoring.Lookup(targets, None)
     for kpi in catalogue.to_dict("records"):
-        target, tolerance = scoring.pick_target(targets, kpi["kpi_id"])
+        target, tolerance = board.target(kpi["kpi_id"])
         out.append(
             {
                 **{key: kpi.get(key) for key in ("area", "description", "numerator", "unit")},

@@ -36,8 +36,10 @@ NOTES = {
 }
 
 
+@data.memo
 def months(la: str | None) -> tuple[list[str], dict[str, str], dict[str, pd.Timestamp]]:
-    """("YYYY-MM" oldest first, their labels, their measurement dates) for ``la``."""
+    """("YYYY-MM" oldest first, their labels, their measurement dates) for ``la`` (shared:
+    read-only)."""
     keys: list[str] = []
     labels: dict[str, str] = {}
     ends: dict[str, pd.Timestamp] = {}
@@ -52,8 +54,10 @@ def months(la: str | None) -> tuple[list[str], dict[str, str], dict[str, pd.Time
     return keys, labels, ends
 
 
+@data.memo
 def known_districts(la: str | None) -> list[str]:
-    """The LA's districts: those with KPI values, then any more in ``dim_districts``."""
+    """The LA's districts: those with KPI values, then any more in ``dim_districts``
+    (shared: read-only)."""
     if not la:
         return []
     names = data.districts(la)
@@ -132,17 +136,19 @@ def kpi_columns(district: str) -> list[dict[str, Any]]:
     ]
 
 
+@data.memo
+def comparison(la: str, end: pd.Timestamp | None, district: str) -> pd.DataFrame:
+    """``managers.compare_district`` of ``district`` at ``end`` (shared: read-only)."""
+    return managers.compare_district(
+        data.district_comparison(la, end), data.catalogue(), data.targets(), district, la
+    )
+
+
 def _kpi_section(state: urlstate.DistrictState, label: str, end: pd.Timestamp | None) -> list:
     district = state.district or ""
-    comparison = managers.compare_district(
-        data.district_comparison(state.la or "", end),
-        data.catalogue(),
-        data.targets(),
-        district,
-        state.la,
-    )
+    compared = comparison(state.la or "", end, district)
     heading = html.H2(f"KPIs against the LA and the other districts — {label}", className="h4")
-    if comparison.empty:
+    if compared.empty:
         return [heading, messages.notice(f"No KPI figures for {district} by {label}.", "info")]
     return [
         heading,
@@ -154,12 +160,12 @@ def _kpi_section(state: urlstate.DistrictState, label: str, end: pd.Timestamp | 
         ),
         chart(
             ids.DISTRICT_SPINE,
-            spine_figure(comparison, district),
-            describe_spine(comparison, district),
+            spine_figure(compared, district),
+            describe_spine(compared, district),
         ),
         data_grid(
             ids.DISTRICT_KPI_TABLE,
-            kpi_rows(comparison, state),
+            kpi_rows(compared, state),
             kpi_columns(district),
             label=f"KPIs of {district} against the LA and the other districts",
             column_size=None,

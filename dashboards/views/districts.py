@@ -24,9 +24,11 @@ HEADINGS = {
 }
 
 
+@data.memo
 def table_rows(la: str) -> list[dict[str, Any]]:
     """One row per district: teams, population 0–17, children looked after (latest
-    ``cla_count``) and the size of each action list (None when the list is not published)."""
+    ``cla_count``) and the size of each action list (None when the list is not published).
+    Shared per snapshot: read-only."""
     dims = data.district_table(la).set_index("district")
     comparison = data.district_comparison(la)
     looked_after = comparison[comparison["kpi_id"] == "cla_count"].set_index("district")
@@ -53,7 +55,7 @@ def table_rows(la: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _list_size(name: str, frame: pd.DataFrame | None, district: str, missing: set[str]):
+def _list_size(name: str, frame: pd.DataFrame | None, district: str, missing: frozenset[str]):
     """How many of the list are in ``district``; None when the list is not published,
     "not supplied" when the LA did not supply what it is drawn from."""
     if frame is None:

@@ -21,6 +21,7 @@ from dashboards.views.common import (
     PERIOD_COLUMNS,
     district_href,
     kpi_meta,
+    lookup,
     markdown_link,
     period_rows,
 )
@@ -187,10 +188,8 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
         ]
     unit, name = kpi.get("unit"), kpi["name"]
     period_type = period_type_for(splits, state.breakdown, kpi.get("frequency"))
-    target, tolerance = scoring.pick_target(
-        data.targets(), kpi["kpi_id"], state.breakdown, state.la
-    )
-    comparators = scoring.pick_comparators(data.comparators(), kpi["kpi_id"], state.breakdown)
+    target, tolerance = lookup().target(kpi["kpi_id"], state.breakdown, state.la)
+    comparators = lookup().comparators(kpi["kpi_id"], state.breakdown)
     series = data.kpi_series(state.la, kpi["kpi_id"], state.district, state.breakdown, period_type)
     reference = None
     if state.district != urlstate.ALL_DISTRICTS:

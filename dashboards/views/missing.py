@@ -17,7 +17,7 @@ from dashboards.components.chart import chart
 from dashboards.components.controls import labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import kpi_tile
-from dashboards.views.common import PERIOD_COLUMNS, kpi_href, kpi_meta, period_rows
+from dashboards.views.common import PERIOD_COLUMNS, kpi_href, kpi_meta, lookup, period_rows
 
 SECTION_A = (
     "rhi_offered_pct",
@@ -42,7 +42,9 @@ class Context:
     month_labels: dict[str, str]
 
 
+@data.memo
 def context(la: str | None) -> Context:
+    """Shared per snapshot: read-only."""
     catalogue = data.catalogue()
     kpis = [kpi_meta(catalogue, kpi_id) for kpi_id in SECTION_A]  # RHI first: the ILACS point
     months: list[str] = []
@@ -91,7 +93,6 @@ def _in_range(frame: pd.DataFrame, start: str | None, end: str | None) -> pd.Dat
 
 def _tiles(state: urlstate.MissingState, ctx: Context, frame: pd.DataFrame) -> list:
     """The heading and one tile per KPI for the end month."""
-    targets = data.targets()
     tiles = []
     upto = _in_range(frame, None, state.end)
     for kpi in ctx.kpis:
@@ -99,7 +100,7 @@ def _tiles(state: urlstate.MissingState, ctx: Context, frame: pd.DataFrame) -> l
         decimals = fmt.decimals_for(unit, kpi.get("decimals"))
         points = scoring.comparison_points(upto[upto["kpi_id"] == kpi_id])
         latest = points.latest
-        target, tolerance = scoring.pick_target(targets, kpi_id, state.breakdown, state.la)
+        target, tolerance = lookup().target(kpi_id, state.breakdown, state.la)
         href = kpi_href(kpi_id, la=state.la, district=state.district, breakdown=state.breakdown)
         if latest is None:
             tiles.append(
@@ -151,7 +152,7 @@ def _trend(state: urlstate.MissingState, ctx: Context, frame: pd.DataFrame) -> h
             state.start,
             state.end,
         )
-    target, tolerance = scoring.pick_target(data.targets(), state.kpi, state.breakdown, state.la)
+    target, tolerance = lookup().target(state.kpi, state.breakdown, state.la)
     name = kpi["name"]
     place = "all districts" if state.district == urlstate.ALL_DISTRICTS else state.district
     fig = figures.trend_figure(
@@ -162,7 +163,7 @@ def _trend(state: urlstate.MissingState, ctx: Context, frame: pd.DataFrame) -> h
         polarity=kpi.get("polarity"),
         target=target,
         tolerance=tolerance,
-        comparators=scoring.pick_comparators(data.comparators(), state.kpi, state.breakdown),
+        comparators=lookup().comparators(state.kpi, state.breakdown),
         reference=reference,
     )
     description = figures.describe_trend(

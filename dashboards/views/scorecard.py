@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -36,16 +37,30 @@ CSV_COLUMNS = [
     "vs_year_ago",
     *scoring.COMPARATORS,
 ]
-SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False}
+SVG_DATA = "data:image/svg+xml;charset=utf-8,"
+#: The sparkline of a KPI with no figures: an empty box.
+EMPTY_SPARKLINE = SVG_DATA + quote(figures.sparkline_svg(pd.DataFrame()))
 
 
+@data.memo
 def frame(la: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(scorecard rows, headline series) of ``la``."""
+    """(scorecard rows, headline series) of ``la`` (shared: read-only)."""
     headline = data.headline_series(la)
     rows = scoring.scorecard_frame(
         data.catalogue(), headline, data.targets(), data.comparators(), la
     )
     return rows, headline
+
+
+@data.memo
+def sparklines(la: str) -> dict[str, str]:
+    """Each KPI's sparkline (its headline series) as an ``<img>`` source: {kpi_id: URI}."""
+    rows, headline = frame(la)
+    units = dict(zip(rows["kpi_id"], rows["unit"], strict=True)) if not rows.empty else {}
+    return {
+        kpi_id: SVG_DATA + quote(svg)
+        for kpi_id, svg in figures.sparkline_svgs(headline, units).items()
+    }
 
 
 def csv_text(la: str) -> str:
@@ -88,7 +103,7 @@ def _period_text(record: dict[str, Any]) -> str:
     return f"{record['period']} · {urlstate.BREAKDOWN_LABELS.get(breakdown, breakdown)}"
 
 
-def _row(record: dict[str, Any], series: pd.DataFrame, la: str) -> html.Tr:
+def _row(record: dict[str, Any], sparkline: str, la: str) -> html.Tr:
     polarity = record.get("polarity")
     if isinstance(record["rag"], str):
         rag = rag_badge(record["rag"])
@@ -114,13 +129,12 @@ def _row(record: dict[str, Any], series: pd.DataFrame, la: str) -> html.Tr:
             html.Td(direction_text(record["vs_year_ago"], "")),
             *[html.Td(record[name], className="small") for name in scoring.COMPARATORS],
             html.Td(
-                html.Div(
-                    dcc.Graph(
-                        figure=figures.sparkline_figure(series, record.get("unit")),
-                        config=SPARK_CONFIG,
-                        className="sparkline",
-                    ),
-                    **{"aria-hidden": "true"},
+                html.Img(
+                    src=sparkline,
+                    alt="",  # decorative: the row states the figures
+                    className="sparkline",
+                    width=figures.SPARK_WIDTH,
+                    height=figures.SPARK_HEIGHT,
                 )
             ),
         ],
@@ -128,7 +142,7 @@ def _row(record: dict[str, Any], series: pd.DataFrame, la: str) -> html.Tr:
     )
 
 
-def _area_table(area: str, rows: pd.DataFrame, headline: pd.DataFrame, la: str) -> html.Section:
+def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str) -> html.Section:
     header = html.Thead(
         html.Tr(
             [
@@ -148,7 +162,7 @@ def _area_table(area: str, rows: pd.DataFrame, headline: pd.DataFrame, la: str) 
     )
     body = html.Tbody(
         [
-            _row(record, headline[headline["kpi_id"] == record["kpi_id"]], la)
+            _row(record, lines.get(record["kpi_id"], EMPTY_SPARKLINE), la)
             for record in rows.to_dict("records")
         ]
     )
@@ -187,9 +201,10 @@ def page(query: Mapping[str, Any]) -> list:
     ]
     if la is None:
         return [*head, messages.notice("The published snapshot holds no KPI values yet.", "info")]
-    rows, headline = frame(la)
+    rows, _headline = frame(la)
+    lines = sparklines(la)
     sections = [
-        _area_table(str(area), group, headline, la)
+        _area_table(str(area), group, lines, la)
         for area, group in rows.groupby("area", sort=False, dropna=False)
     ]
     return [

@@ -141,14 +141,33 @@ def test_tables_not_published_yet_read_as_empty(tmp_path):
         assert data.freshness("850") == {"extract_date": None, "published_at": None, "run_id": None}
 
 
-def test_no_connection_is_left_open_after_a_read(tmp_path, snapshot):
+def test_one_connection_per_snapshot_version_is_kept_and_closed_when_cleared(tmp_path, snapshot):
     path = tmp_path / "serving.duckdb"
     shutil.copy(snapshot, path)
     with data.use_snapshot(path):
         data.latest_values("850")
+        data.clear_cache()  # also what happens to an old version once a new one is read
     # DuckDB refuses a read-write connection while this process holds a read-only one.
     with duckdb.connect(str(path)) as con:
         assert con.execute("select count(*) from marts.kpi_catalogue").fetchone() == (10,)
+
+
+def test_the_version_read_first_is_read_throughout_a_request(tmp_path, snapshot):
+    from dashboards.app import create_app
+
+    path = tmp_path / "serving.duckdb"
+    shutil.copy(snapshot, path)
+    server = create_app(serving_path=path).server
+    newer = tmp_path / ".serving.new"
+    shutil.copy(snapshot, newer)
+    with duckdb.connect(str(newer)) as con:
+        con.execute("update marts.kpi_catalogue set name = 'Renamed' where kpi_id = 'cla_count'")
+    with server.test_request_context("/"):
+        assert data.catalogue().set_index("kpi_id").loc["cla_count", "name"] != "Renamed"
+        os.replace(newer, path)  # published mid-request: this request keeps its version
+        assert data.catalogue().set_index("kpi_id").loc["cla_count", "name"] != "Renamed"
+    with server.test_request_context("/"):
+        assert data.catalogue().set_index("kpi_id").loc["cla_count", "name"] == "Renamed"
 
 
 def test_a_replaced_snapshot_is_read_on_the_next_call(tmp_path, snapshot):

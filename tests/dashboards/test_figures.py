@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -105,12 +106,28 @@ def test_ranking_puts_the_best_district_on_top_by_polarity():
     assert "ALL" not in list(higher.data[0].y)
 
 
+def _polylines(svg: str) -> list[list[tuple[float, float]]]:
+    return [
+        [tuple(float(n) for n in point.split(",")) for point in points.split()]
+        for points in re.findall(r'<polyline points="([^"]*)"', svg)
+    ]
+
+
 def test_sparkline_is_a_small_axisless_line():
-    fig = figures.sparkline_figure(series([1.0, 2.0, 3.0]), "count")
-    assert fig.layout.height == 40
-    assert fig.layout.xaxis.visible is False
-    assert _y(fig.data[0]) == [1.0, 2.0, 3.0]
-    assert len(figures.sparkline_figure(series([])).data) == 0
+    svg = figures.sparkline_svg(series([1.0, 2.0, 3.0]), "count")
+    assert 'width="140" height="40"' in svg and "<text" not in svg
+    (line,) = _polylines(svg)
+    assert [x for x, _ in line] == sorted(x for x, _ in line)  # oldest on the left
+    assert [y for _, y in line] == [38.0, 20.0, 2.0]  # 1 at the bottom, 3 at the top
+    assert _polylines(figures.sparkline_svg(series([]))) == []
+
+
+def test_sparkline_breaks_at_no_cases_and_draws_percentages_from_zero():
+    svg = figures.sparkline_svg(
+        series([50.0, 60.0, None, 80.0, 100.0], ["ok", "ok", "no_cases", "ok", "ok"]), "percent"
+    )
+    first, second = _polylines(svg)
+    assert [y for _, y in first] == [20.0, 16.4] and [y for _, y in second] == [9.2, 2.0]
 
 
 def test_descriptions_say_what_a_screen_reader_user_cannot_see():

@@ -8,8 +8,9 @@ def wait_until_drawn(page) -> None:
     page.wait_for_selector("#_pages_content h1")
     page.wait_for_function(
         """() => !document.querySelector('[data-dash-is-loading="true"]')
-              && [...document.querySelectorAll('.chart, .sparkline')]
+              && [...document.querySelectorAll('.chart')]
                    .every(c => c.querySelector('.main-svg'))
+              && [...document.querySelectorAll('img.sparkline')].every(i => i.complete)
               && [...document.querySelectorAll('.data-grid > [id]')]
                    .every(g => g.querySelector('.ag-root-wrapper'))
               && document.querySelector('#shell-freshness').textContent.trim() !== ''"""
