@@ -54,8 +54,12 @@ docs: manifest ## Regenerate docs/kpis.md and docs/data-quality.md, and the dbt 
 generate: $(STAMP) ## Generate synthetic extracts into data/landing (LA=850 SEED=42)
 	$(BIN)/csc-synth --la $(LA) --seed $(SEED)
 
-materialize: manifest $(DAGSTER_HOME)/dagster.yaml ## Load, check, transform and publish everything
-	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
+# The ingest is partitioned by LA: register every LA folder of the landing folder as a
+# partition (and release runs that were killed), then materialise every asset for the range
+# of all LAs in one run (docs/operations.md, "Partitions").
+materialize: manifest $(DAGSTER_HOME)/dagster.yaml ## Load, check, transform and publish every LA
+	@range="$$($(PY) -m pipelines.defs.partitions)" && \
+	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*' --partition-range "$$range"
 
 demo: install ## Build everything on synthetic Hampshire data and serve the dashboard
 	@test -d data/landing/$(LA) || $(MAKE) --no-print-directory generate

@@ -8,9 +8,11 @@ from pipelines.defs.quality.checks import GX_CHECKS
 from pipelines.defs.resources import build_resources
 from pipelines.defs.transform.assets import csc_dbt_models
 from pipelines.defs.triggers import (
+    daily_status,
     landing_sensor,
     monthly_refresh,
-    refresh_all,
+    refresh_las,
+    refresh_status,
     rollback_snapshot,
     run_failure_alert,
 )
@@ -19,8 +21,8 @@ from pipelines.settings import get_settings
 defs = dg.Definitions(
     assets=[landing_extracts, csc_dbt_models, serving_snapshot],
     asset_checks=GX_CHECKS,
-    jobs=[refresh_all, rollback_snapshot],
-    schedules=[monthly_refresh],
+    jobs=[refresh_las, refresh_status, rollback_snapshot],
+    schedules=[monthly_refresh, daily_status],
     sensors=[landing_sensor, run_failure_alert],
     resources=build_resources(get_settings()),
     # One process, one step at a time: DuckDB has a single writer (stack-notes E6).

@@ -2,12 +2,22 @@
 
 Values are checked against an independent computation straight from the landing CSV
 files (pandas, no SQL shared with the dbt models), so a wrong join or filter in the
-pipeline cannot agree with it by accident.
+pipeline cannot agree with it by accident. Two LAs are loaded (850, the calibrated one,
+and a smaller 851) so that a one-LA refresh can be seen to leave the other LA alone, and
+the last test kills a real `dagster asset materialize` in the middle of dbt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -30,16 +40,31 @@ SECTION_A = {
 }
 
 
-def materialize(settings) -> dg.ExecuteInProcessResult:
+OTHER_LA = "851"
+
+
+def materialize(settings, partition_key: str | None = None) -> dg.ExecuteInProcessResult:
+    """Materialise every asset for one LA partition, or (default) for every LA in one run."""
     from pipelines.defs.ingest.assets import landing_extracts
+    from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
     from pipelines.defs.publish.assets import serving_snapshot
     from pipelines.defs.quality.checks import GX_CHECKS
     from pipelines.defs.resources import build_resources
     from pipelines.defs.transform.assets import csc_dbt_models
 
+    instance = dg.DagsterInstance.ephemeral()
+    register_landing_las(instance, settings.landing_dir)
+    keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
+    every_la = {
+        "dagster/asset_partition_range_start": keys[0],
+        "dagster/asset_partition_range_end": keys[-1],
+    }
     return dg.materialize(
         [landing_extracts, csc_dbt_models, serving_snapshot, *GX_CHECKS],
         resources=build_resources(settings),
+        instance=instance,
+        partition_key=partition_key,
+        tags=None if partition_key else every_la,
         raise_on_error=False,
     )
 
@@ -54,17 +79,18 @@ def pipeline(tmp_path_factory, dbt_manifest):
         warehouse_path=root / "warehouse.duckdb",
         serving_dir=root / "serving",
     )
-    generate(
-        SynthConfig(
-            out=settings.landing_dir,
-            las=("850",),
-            years=2,
-            as_at=AS_AT,
-            seed=7,
-            scale=0.15,
-            quiet=True,
+    for la, scale in (("850", 0.15), (OTHER_LA, 0.05)):
+        generate(
+            SynthConfig(
+                out=settings.landing_dir,
+                las=(la,),
+                years=2,
+                as_at=AS_AT,
+                seed=7,
+                scale=scale,
+                quiet=True,
+            )
         )
-    )
     result = materialize(settings)
     return settings, result
 
@@ -218,3 +244,165 @@ def test_a_broken_new_extract_keeps_the_last_good_figures_and_the_status_says_wh
         (bad_file, len(lines), "CSC-MISSING-CHILD"),
         (bad_file, len(lines), "CSC-MISSING-ORDER"),
     ]
+
+
+def kpi_bytes_of(settings, la: str) -> bytes:
+    """One LA's rows of the published KPI table, as CSV bytes."""
+    out = settings.serving_dir / f"kpi_values_{la}.csv"
+    with duckdb.connect(str(settings.serving_path), read_only=True) as con:
+        con.execute(
+            f"copy (select * from marts.kpi_values where la_code = '{la}' order by all) "
+            f"to '{out}' (header)"
+        )
+    return out.read_bytes()
+
+
+def raw_rows_of(settings, la: str) -> dict[str, list[tuple]]:
+    """Every raw row of one LA (lineage included) and its load bookkeeping."""
+    from pipelines.lib.contract import ALL_TABLES
+
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        rows = {
+            spec.raw_table: con.execute(
+                f"select * from {spec.raw_table} where la_code = ? order by all", [la]
+            ).fetchall()
+            for spec in ALL_TABLES
+        }
+        rows["extract_files"] = con.execute(
+            "select * from raw_meta.extract_files where la_code = ? order by all", [la]
+        ).fetchall()
+    return rows
+
+
+def new_month(landing: Path, la: str, date: str) -> Path:
+    """A new current-year 903 extract for ``la``: the latest one, minus its last missing row."""
+    latest = sorted((landing / la / "ssda903" / "2025-26").glob("2025-10-*"))[-1]
+    new = latest.with_name(date)
+    shutil.copytree(latest, new)
+    lines = (new / "missing.csv").read_text().splitlines()
+    (new / "missing.csv").write_text("\n".join(lines[:-1]) + "\n")
+    return new
+
+
+DAGSTER = str(Path(sys.executable).with_name("dagster"))
+
+
+def _cli_env(settings, home: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "CSC_LANDING_DIR": str(settings.landing_dir),
+        "CSC_DUCKDB_PATH": str(settings.warehouse_path),
+        "CSC_SERVING_DIR": str(settings.serving_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def _prepare(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """What `make materialize` runs first: release killed runs, register LA partitions."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.defs.partitions"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+def _materialize_cli(env: dict[str, str], la: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            DAGSTER,
+            *["asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
+            "--partition",
+            la,
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: dbt is killed with it
+    )
+
+
+def _wait_for(proc: subprocess.Popen, text: str, deadline_s: float = 600) -> None:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        try:
+            if text in lines.get(timeout=1):
+                return
+        except queue.Empty:
+            if proc.poll() is not None:
+                break
+    raise AssertionError(f"{text!r} never appeared in the run's log")
+
+
+@pytest.fixture(scope="module")
+def cli(pipeline, tmp_path_factory) -> dict:
+    """A Dagster instance on disk (as `make materialize` uses) and what the dashboard shows."""
+    settings, _ = pipeline
+    home = tmp_path_factory.mktemp("dagster_home")
+    shutil.copy(Path(__file__).resolve().parent.parent / "dagster.yaml", home / "dagster.yaml")
+    return {"env": _cli_env(settings, home)}
+
+
+def test_a_run_killed_during_dbt_leaves_the_published_snapshot_whole_and_no_lock(pipeline, cli):
+    settings, _ = pipeline
+    env = cli["env"]
+    assert _prepare(env).stdout.strip() == f"850...{OTHER_LA}"
+    before_bytes = settings.serving_path.read_bytes()
+    previous_bytes = settings.previous_serving_path.read_bytes()
+    before_kpis = kpi_table_bytes(settings)
+    cli["before"] = {
+        "snapshot": before_bytes,
+        "kpis": {la: kpi_bytes_of(settings, la) for la in ("850", OTHER_LA)},
+        "raw_850": raw_rows_of(settings, "850"),
+    }
+    new_month(settings.landing_dir, OTHER_LA, "2025-11-20")
+
+    run = _materialize_cli(env, OTHER_LA)
+    _wait_for(run, "csc_dbt_models - ASSET_MATERIALIZATION")  # dbt is writing models now
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    while True:  # until dbt and every other process of the run are gone
+        try:
+            os.killpg(run.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+
+    # the dashboard's snapshot is the one published before, whole and readable
+    assert settings.serving_path.read_bytes() == before_bytes
+    assert settings.previous_serving_path.read_bytes() == previous_bytes
+    assert kpi_table_bytes(settings) == before_kpis
+    assert not list(settings.serving_dir.glob(".*.tmp"))
+    # no stale lock: the warehouse opens for writing at once
+    duckdb.connect(str(settings.warehouse_path)).close()
+
+
+def test_the_next_run_refreshes_that_la_alone_and_publishes(pipeline, cli):
+    """The run after the kill is a one-LA refresh: 851's new extract, with 850 loaded."""
+    settings, _ = pipeline
+    before = cli["before"]
+    assert sum(len(rows) for rows in before["raw_850"].values()) > 1000  # not vacuous
+
+    prepared = _prepare(cli["env"])
+    assert "was killed" in prepared.stderr  # the dead run was released, with its pool slot
+    again = _materialize_cli(cli["env"], OTHER_LA)
+    _, log = again.communicate(timeout=900)
+    assert again.returncode == 0, log[-3000:]
+
+    assert "RUN_SUCCESS" in log
+    assert settings.previous_serving_path.read_bytes() == before["snapshot"]
+    assert kpi_bytes_of(settings, OTHER_LA) != before["kpis"][OTHER_LA]  # published
+    assert kpi_bytes_of(settings, "850") == before["kpis"]["850"]  # byte-identical
+    assert raw_rows_of(settings, "850") == before["raw_850"]  # lineage and bookkeeping too
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute(
+            "select la_code, max(extract_date) from raw_ssda903.missing "
+            "where collection_year = '2025-26' group by all order by all"
+        ).fetchall() == [("850", dt.date(2025, 10, 31)), (OTHER_LA, dt.date(2025, 11, 20))]

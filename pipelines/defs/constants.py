@@ -19,7 +19,14 @@ SERVING_SNAPSHOT = dg.AssetKey(["serving_snapshot"])
 #: never retried.
 TRANSIENT_RETRY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
 
+#: Run tags of a single run over a range of partitions (what a single-run backfill sets).
+PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+#: Served data older than this (days) is called out by the daily status job.
+STALE_AFTER_DAYS = 35
+
 #: Extracts arrive monthly: marts older than ~5 weeks mean a refresh was missed.
 MONTHLY_FRESHNESS = dg.FreshnessPolicy.time_window(
-    fail_window=datetime.timedelta(days=35), warn_window=datetime.timedelta(days=32)
+    fail_window=datetime.timedelta(days=STALE_AFTER_DAYS), warn_window=datetime.timedelta(days=32)
 )

@@ -3,13 +3,16 @@
 The cursor keeps, per (LA, source, collection year), the newest extract date seen. An
 extract is new when its date is newer. A folder still being written (modified in the
 last ``settle_seconds``) is not reported yet, so a run never starts on a half-copied
-extract.
+extract; and because a run refreshes a whole LA (it loads every extract of that LA's
+folder), an LA with any new extract still copying waits as a whole: its other new
+extracts are reported, and the cursor moves for them, once everything has settled.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +30,16 @@ def _last_modified(folder: Path) -> float:
 
 @dataclass(frozen=True)
 class Arrivals:
-    new: list[Extract]
-    settling: list[Extract]
+    new: list[Extract]  # settled, in LAs with nothing still copying
+    settling: list[Extract]  # new but still being copied, or in an LA where one is
     cursor: str
+
+    def by_la(self) -> dict[str, list[Extract]]:
+        """The new extracts of each LA (one refresh run per LA), LAs in code order."""
+        grouped: dict[str, list[Extract]] = defaultdict(list)
+        for extract in self.new:
+            grouped[extract.la_code].append(extract)
+        return dict(sorted(grouped.items()))
 
 
 def find_arrivals(
@@ -44,9 +54,11 @@ def find_arrivals(
             continue
         if key not in newest or extract.extract_date > newest[key].extract_date:
             newest[key] = extract
-    new, settling = [], []
-    for extract in newest.values():
-        (settling if now - _last_modified(extract.folder) < settle_seconds else new).append(extract)
+    copying = {
+        e.la_code for e in newest.values() if now - _last_modified(e.folder) < settle_seconds
+    }
+    new = [e for e in newest.values() if e.la_code not in copying]
+    settling = [e for e in newest.values() if e.la_code in copying]
     updated = dict(seen)
     for extract in new:
         updated[_key(extract)] = extract.extract_date.isoformat()

@@ -106,6 +106,15 @@ def _scan_extract_folders(
         scan.extracts.append(Extract(la_code, source, year, date, folder))
 
 
+def la_folders(root: Path) -> list[str]:
+    """The LA codes that have a folder in the landing folder (the pipeline's partitions)."""
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and not _hidden(p) and LA_CODE.match(p.name)
+    )
+
+
 def scan_landing(root: Path, la_codes: list[str] | None = None) -> LandingScan:
     """Every extract folder under ``root`` (optionally only some LAs), and every problem."""
     scan = LandingScan()

@@ -424,15 +424,18 @@ def _blocking_or_cross_extract(rule) -> bool:
 
 
 def check_raw_tables(
-    con: duckdb.DuckDBPyConnection, session: GxSession | None = None
+    con: duckdb.DuckDBPyConnection,
+    session: GxSession | None = None,
+    la_codes: Iterable[str] | None = None,
 ) -> dict[str, SuiteResult]:
-    """Re-validate the raw tables as loaded (the Dagster asset checks).
+    """Re-validate the raw tables as loaded (the Dagster asset checks), optionally of some LAs.
 
     Every ``error`` rule (defense in depth: the gate already ran them on each extract) and
     every cross-extract ``warehouse`` rule; the gate's extract-level warnings are already
-    stored in ``raw_meta.dq_issues`` and are not run twice.
+    stored in ``raw_meta.dq_issues`` and are not run twice. With ``la_codes`` only those
+    LAs' rows are read (the check of one LA partition).
     """
-    frames = read_raw_tables(con)
+    frames = read_raw_tables(con, la_codes=la_codes)
     return validate_tables(
         frames,
         ALL_SUITES,

@@ -42,13 +42,39 @@ def test_the_snapshot_is_published_after_the_kpi_table(graph):
     assert all(k.path[0] == "marts" for k in parents)
 
 
-def test_every_asset_says_what_it_is_and_who_owns_it(graph):
+def test_every_asset_says_what_it_is_who_owns_it_and_what_it_holds(graph):
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.owners, key
         assert node.group_name, key
+        assert node.description, key
+        assert node.kinds, key
+        assert node.metadata, key
 
 
-def test_new_extracts_and_the_month_trigger_runs(defs):
-    assert defs.resolve_sensor_def("landing_sensor").job_name == "refresh_all"
-    assert defs.resolve_schedule_def("monthly_refresh").cron_schedule == "0 6 2 * *"
+def test_the_ingest_and_its_checks_are_partitioned_by_la_and_the_rest_is_not(graph):
+    for spec in ALL_TABLES:
+        node = graph.get(dg.AssetKey(spec.asset_key))
+        assert isinstance(node.partitions_def, dg.DynamicPartitionsDefinition)
+        assert node.partitions_def.name == "la"
+        for check_key in node.check_keys:
+            assert graph.get_check_spec(check_key).partitions_def == node.partitions_def
+    downstream = [k for k in graph.get_all_asset_keys() if k.path[0] not in {"ssda903", "local"}]
+    assert dg.AssetKey(["raw_meta", "extract_files"]) in downstream
+    for key in downstream:
+        node = graph.get(key)
+        if key != dg.AssetKey(["raw_meta", "extract_files"]):
+            assert node.partitions_def is None, key
+        # a backfill of every LA runs as one run, dbt and publish included
+        assert node.backfill_policy == dg.BackfillPolicy.single_run(), key
+
+
+def test_new_extracts_run_one_la_and_the_schedules_refresh_all_and_the_status(defs):
+    assert defs.resolve_sensor_def("landing_sensor").job_name == "refresh_las"
+    monthly = defs.resolve_schedule_def("monthly_refresh")
+    assert (monthly.job_name, monthly.cron_schedule) == ("refresh_las", "0 6 2 * *")
+    daily = defs.resolve_schedule_def("daily_status")
+    assert (daily.job_name, daily.cron_schedule) == ("refresh_status", "0 7 * * *")
+    job = defs.resolve_job_def("refresh_status")
+    assert [n.name for n in job.nodes] == ["write_status_file"]  # no load, no dbt, no publish
+    assert defs.resolve_job_def("refresh_las").partitions_def.name == "la"

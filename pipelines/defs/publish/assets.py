@@ -1,5 +1,6 @@
 """The serving snapshot: the only thing the dashboard reads."""
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -27,6 +28,11 @@ from pipelines.lib.publish import publish_snapshot
     pool=DUCKDB_POOL,
     retry_policy=TRANSIENT_RETRY,
     freshness_policy=MONTHLY_FRESHNESS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    metadata={
+        "file": "$CSC_SERVING_DIR/serving.duckdb (previous: serving.previous.duckdb)",
+        "schemas": "marts, reference, meta (load bookkeeping); never raw or staging",
+    },
 )
 def serving_snapshot(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, paths: PathsResource
@@ -37,12 +43,13 @@ def serving_snapshot(
     dashboard never shows data that failed the data-quality gate.
     """
     serving_dir = Path(paths.serving_dir)
+    started = time.perf_counter()
     with duckdb.get_connection() as con:
         result = publish_snapshot(
             con,
             serving_dir / "serving.duckdb",
             serving_dir / "serving.previous.duckdb",
-            context.run_id,
+            context.run.run_id,
         )
     context.log.info(f"published {len(result.tables)} tables to {result.path}")
     return dg.MaterializeResult(
@@ -51,5 +58,6 @@ def serving_snapshot(
             "tables": len(result.tables),
             "kpi_values_rows": result.tables.get("marts.kpi_values", 0),
             "published_at": result.published_at.isoformat(timespec="seconds"),
+            "publish_seconds": round(time.perf_counter() - started, 3),
         }
     )

@@ -38,9 +38,21 @@ class CscDbtTranslator(DagsterDbtTranslator):
 TRANSLATOR = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=TRANSLATOR, pool=DUCKDB_POOL)
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    dagster_dbt_translator=TRANSLATOR,
+    pool=DUCKDB_POOL,
+    # Not partitioned: every refresh (one LA, or a backfill of many in one run) rebuilds
+    # every model from the raw layer; see docs/operations.md, "Partitions".
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
 def csc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
-    """Staging, intermediate and mart models of the performance framework (`dbt build`)."""
+    """Staging, intermediate and mart models of the performance framework (`dbt build`).
+
+    Unpartitioned: it runs after the LA partitions of the run were loaded and passed their
+    blocking checks, and rebuilds every LA from the raw layer (other LAs' raw rows did not
+    change, so neither do their figures).
+    """
     # dbt runs as a subprocess and finds the warehouse through profiles.yml's env_var:
     # hand it the same file the other steps use.
     os.environ["CSC_DUCKDB_PATH"] = duckdb.database

@@ -1,0 +1,66 @@
+"""The LA partitions: one per LA folder of the landing folder (``<landing>/<la_code>/``).
+
+The ingest step and its blocking Great Expectations checks are partitioned by LA, so one
+authority's new extract reloads that authority only. dbt and the publish step are not
+partitioned: they rebuild and publish every LA from the raw layer after each refresh
+(docs/operations.md, "Partitions", says why).
+
+Keys are added by the landing sensor when a new LA folder appears, by the monthly
+schedule, and by ``python -m pipelines.defs.partitions`` (``make materialize``), which
+prints the range of every key for ``dagster asset materialize --partition-range``.
+"""
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.lib.landing import la_folders
+from pipelines.lib.stale_runs import release_dead_runs
+
+LA_PARTITIONS = dg.DynamicPartitionsDefinition(name="la")
+
+
+def unregistered_las(instance: dg.DagsterInstance, landing_dir: Path) -> list[str]:
+    """LA folders of the landing folder that are not partitions yet."""
+    known = set(instance.get_dynamic_partitions(LA_PARTITIONS.name))
+    return [la for la in la_folders(landing_dir) if la not in known]
+
+
+def register_landing_las(instance: dg.DagsterInstance, landing_dir: Path) -> list[str]:
+    """Add a partition for every LA folder that has none; returns the codes added."""
+    new = unregistered_las(instance, landing_dir)
+    if new:
+        instance.add_dynamic_partitions(LA_PARTITIONS.name, new)
+    return new
+
+
+def all_las_range(instance: dg.DagsterInstance) -> str | None:
+    """``first...last`` over every LA partition (keys keep the order they were added in)."""
+    keys = instance.get_dynamic_partitions(LA_PARTITIONS.name)
+    return f"{keys[0]}...{keys[-1]}" if keys else None
+
+
+def main() -> None:
+    """Prepare a by-hand run of every LA: release killed runs, add partitions, print the range."""
+    from pipelines.settings import get_settings
+
+    landing = get_settings().landing_dir
+    instance = dg.DagsterInstance.get()
+    for run in release_dead_runs(instance):
+        print(  # noqa: T201 (a command reports what it did)
+            f"run {run.run_id} ({run.job_name}) was killed (pid {run.pid} is gone): "
+            "marked failed and its pool slot freed",
+            file=sys.stderr,
+        )
+    added = register_landing_las(instance, landing)
+    if added:
+        print(f"new LA partitions: {', '.join(added)}", file=sys.stderr)  # noqa: T201
+    span = all_las_range(instance)
+    if span is None:
+        raise SystemExit(f"no LA folders in {landing}: run 'make generate' or set CSC_LANDING_DIR")
+    print(span)  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
