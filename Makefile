@@ -86,8 +86,10 @@ chromium: ## Install Debian chromium for the browser tests if it is missing
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
 	  else echo "chromium is missing: install the Debian package 'chromium' (apt-get install chromium)"; exit 1; fi; }
 
+# Test files are spread over the cores (pytest-xdist); --dist loadfile keeps each file on
+# one worker, so module fixtures (a materialised pipeline, a browser) are built once.
 test: install chromium manifest ## Run the whole test suite, browser tests included
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: $(STAMP) ## ruff (Python) and sqlfluff (dbt SQL)
 	$(BIN)/ruff check .
