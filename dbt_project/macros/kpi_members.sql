@@ -29,3 +29,21 @@
         (la_code, {{ keys | join(', ') }})
     )
 {% endmacro %}
+
+{#-
+    The districts of each LA plus the LA itself as district 'ALL': the district axis of
+    every KPI's spine (so that a district with no members still gets its row).
+
+    districts  a relation or CTE with la_code and district (int_districts)
+-#}
+{% macro districts_with_la_total(districts) %}
+    select
+        la_code,
+        district
+    from {{ districts }}
+    union all
+    select distinct
+        la_code,
+        'ALL' as district
+    from {{ districts }}
+{% endmacro %}

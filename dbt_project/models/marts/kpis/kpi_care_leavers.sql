@@ -45,15 +45,7 @@ breakdowns as (
 ),
 
 districts_and_total as (
-    select
-        la_code,
-        district
-    from districts
-    union all
-    select distinct
-        la_code,
-        'ALL' as district
-    from districts
+    {{ districts_with_la_total('districts') }}
 ),
 
 spine as (

@@ -65,15 +65,7 @@ kpis as (
 ),
 
 districts_and_total as (
-    select
-        la_code,
-        district
-    from districts
-    union all
-    select distinct
-        la_code,
-        'ALL' as district
-    from districts
+    {{ districts_with_la_total('districts') }}
 ),
 
 district_populations as (
