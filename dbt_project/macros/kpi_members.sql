@@ -47,3 +47,33 @@
         'ALL' as district
     from {{ districts }}
 {% endmacro %}
+
+{#-
+    A KPI value from its counted members: numerator, denominator, value and status, in the
+    kpi_values contract. Reads is_supplied, member_numerator and member_denominator.
+
+    value_type  a SQL expression: 'count' (the numerator is the value; no denominator),
+                'percent' (100 × numerator / denominator) or 'ratio' (numerator per one of
+                the denominator, e.g. cases per FTE)
+    Not supplied: everything NULL. A zero denominator: no value and status no_cases, never
+    0 % or 100 %.
+-#}
+{% macro kpi_value_columns(value_type="'percent'") %}
+        case when is_supplied then member_numerator end as numerator,
+        case
+            when is_supplied and {{ value_type }} != 'count' then member_denominator
+        end as denominator,
+        case
+            when not is_supplied then null
+            when {{ value_type }} = 'count' then member_numerator
+            when member_denominator = 0 then null
+            when {{ value_type }} = 'ratio' then member_numerator / member_denominator
+            else 100.0 * member_numerator / member_denominator
+        end as value,
+        case
+            when not is_supplied then 'not_supplied'
+            when {{ value_type }} = 'count' then 'ok'
+            when member_denominator = 0 then 'no_cases'
+            else 'ok'
+        end as status
+{% endmacro %}

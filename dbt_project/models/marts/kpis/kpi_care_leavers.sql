@@ -98,17 +98,7 @@ final as (
         period_end,
         is_partial,
         kpi_id,
-        case when is_supplied then member_numerator end as numerator,
-        case when is_supplied then member_denominator end as denominator,
-        case
-            when not is_supplied or member_denominator = 0 then null
-            else 100.0 * member_numerator / member_denominator
-        end as value,
-        case
-            when not is_supplied then 'not_supplied'
-            when member_denominator = 0 then 'no_cases'
-            else 'ok'
-        end as status
+        {{ kpi_value_columns() }}
     from joined
 )
 

@@ -94,21 +94,7 @@ final as (
         period_end,
         is_partial,
         kpi_id,
-        case when is_supplied then member_numerator end as numerator,
-        case when is_supplied and value_type != 'count' then member_denominator end as denominator,
-        case
-            when not is_supplied then null
-            when value_type = 'count' then member_numerator
-            when member_denominator = 0 then null
-            when value_type = 'ratio' then member_numerator / member_denominator
-            else 100.0 * member_numerator / member_denominator
-        end as value,
-        case
-            when not is_supplied then 'not_supplied'
-            when value_type = 'count' then 'ok'
-            when member_denominator = 0 then 'no_cases'
-            else 'ok'
-        end as status
+        {{ kpi_value_columns('value_type') }}
     from joined
 )
 

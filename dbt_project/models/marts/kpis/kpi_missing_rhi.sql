@@ -106,20 +106,7 @@ final as (
         period_end,
         is_partial,
         kpi_id,
-        case when is_supplied then member_numerator end as numerator,
-        case when is_supplied and not is_count then member_denominator end as denominator,
-        case
-            when not is_supplied then null
-            when is_count then member_numerator
-            when member_denominator = 0 then null
-            else 100.0 * member_numerator / member_denominator
-        end as value,
-        case
-            when not is_supplied then 'not_supplied'
-            when is_count then 'ok'
-            when member_denominator = 0 then 'no_cases'
-            else 'ok'
-        end as status
+        {{ kpi_value_columns("(case when is_count then 'count' else 'percent' end)") }}
     from joined
 )
 
