@@ -1,6 +1,7 @@
 """The dashboard: ``create_app()`` builds the Dash app, ``create_server()`` its Flask server.
 
-``make dashboard`` serves it with ``gunicorn 'dashboards.app:create_server()'``. Nothing
+``make dashboard`` serves it with ``gunicorn 'dashboards.app:create_server()'``, whose
+workers warm their caches in the background after each publish (``warmup``). Nothing
 is read at import: the snapshot path is fixed when the app is created (argument, else
 ``$CSC_SERVING_DIR/serving.duckdb``) and the data is read per request by ``data``.
 
@@ -12,13 +13,16 @@ several) would otherwise have none.
 
 from __future__ import annotations
 
+import atexit
+import gc
+import logging
 import sys
 from pathlib import Path
 
 import dash
 import flask
 
-from dashboards import data
+from dashboards import data, warmup
 from dashboards.components import grid, shell
 from pipelines.settings import get_settings
 
@@ -55,6 +59,29 @@ def create_app(serving_path: str | Path | None = None) -> dash.Dash:
     return app
 
 
-def create_server() -> flask.Flask:
-    """The WSGI app for gunicorn."""
-    return create_app().server
+def settle_heap() -> int:
+    """Leave what start-up built (Dash, Plotly, pandas: about 120,000 objects) out of
+    Python's cyclic garbage collector from now on, and say how many objects that is.
+
+    Otherwise every full collection walks them all: 100–130 ms on Hampshire data,
+    landing on whichever request happens to trigger it (measured with ``gc.callbacks``);
+    frozen, a full collection takes about 25 ms. Frozen objects are still freed when
+    nothing refers to them; ``gc.unfreeze`` at exit lets the last collection see them.
+    """
+    gc.collect()
+    gc.freeze()
+    atexit.register(gc.unfreeze)
+    return gc.get_freeze_count()
+
+
+def create_server(warm: bool = True) -> flask.Flask:
+    """The WSGI app for gunicorn: each worker process builds one and, unless ``warm`` is
+    false, starts a background thread that warms its caches whenever a new snapshot is
+    published (``dashboards.warmup``), so the first view after a publish is fast too."""
+    app = create_app()
+    settle_heap()
+    if warm:
+        if not logging.getLogger().handlers:  # gunicorn's error log shows what was warmed
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        app.server.extensions["csc_warmer"] = warmup.start(app)
+    return app.server

@@ -70,7 +70,8 @@ CATALOGUE_COLUMNS = [
 ]
 
 _RETRIES = 5
-_CACHE_SIZE = 512
+#: Results (frames and memoised values) kept in memory, least recently used evicted first.
+CACHE_CAPACITY = 1024
 _SQL_DIR = Path(__file__).parent / "sql"
 
 _override: ContextVar[Path | None] = ContextVar("serving_path_override", default=None)
@@ -306,7 +307,7 @@ def _query_file(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataF
             _release(held)
     with _cache_lock:
         _cache[key] = frame
-        while len(_cache) > _CACHE_SIZE:
+        while len(_cache) > CACHE_CAPACITY:
             _cache.popitem(last=False)
     return frame.copy()
 
@@ -340,11 +341,17 @@ def memo(fn: Callable[..., T]) -> Callable[..., T]:
             value = fn(*args)
         with _cache_lock:
             _cache[key] = value
-            while len(_cache) > _CACHE_SIZE:
+            while len(_cache) > CACHE_CAPACITY:
                 _cache.popitem(last=False)
         return value
 
     return cached
+
+
+def cache_size() -> int:
+    """How many results are cached now."""
+    with _cache_lock:
+        return len(_cache)
 
 
 def clear_cache() -> None:

@@ -142,7 +142,7 @@ def test_create_server_reads_the_snapshot_named_by_the_settings(monkeypatch, sna
     from dashboards.app import create_server
 
     monkeypatch.setenv("CSC_SERVING_DIR", str(snapshot.parent))
-    server = create_server()
+    server = create_server(warm=False)
     assert server.config[data.SERVING_PATH_KEY] == str(snapshot)
     assert server.test_client().get("/").status_code == 200
 

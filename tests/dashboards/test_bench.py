@@ -8,7 +8,7 @@ import json
 from bench import dashboard
 
 
-def test_every_page_and_filter_is_timed_cold_and_warm(snapshot, tmp_path, capsys):
+def test_every_page_and_filter_is_timed_cold_warm_and_after_the_warm_up(snapshot, tmp_path, capsys):
     out = tmp_path / "dashboard.json"
     report = dashboard.main(["--snapshot", str(snapshot), "--repeat", "1", "--out", str(out)])
     assert json.loads(out.read_text()) == report
@@ -19,6 +19,9 @@ def test_every_page_and_filter_is_timed_cold_and_warm(snapshot, tmp_path, capsys
     scorecard = next(r for r in report["requests"] if r["name"].endswith("(/)"))
     assert scorecard["cold_p95_vs_scorecard"] == 1.0
     assert all(r["cold"]["p95_ms"] > 0 and r["warm"]["median_ms"] > 0 for r in report["requests"])
+    assert all(r["after_warmup"]["p95_ms"] > 0 for r in report["requests"])
+    assert report["warmup"]["complete"] and report["warmup"]["errors"] == []
+    assert report["warmup"]["pages"] == 46  # as in test_warmup
     assert "slowest (cold p95)" in capsys.readouterr().out
 
 

@@ -1,0 +1,150 @@
+"""The warm-up after a publish: once it has run, the pages people open first read nothing
+from the snapshot; the background thread warms each new version; nothing it meets breaks
+it (a missing snapshot, a page that fails, a full cache)."""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+
+import pytest
+
+from bench.dashboard import Driver
+from dashboards import data, warmup
+from dashboards.app import create_app
+
+FIRST_VIEWS = [
+    ("/", "?la=850"),
+    ("/missing", "?la=850"),
+    ("/missing", "?la=850&district=Winchester"),
+    ("/district", "?la=850"),
+    ("/district/Winchester", "?la=850"),
+    ("/kpi/rhi_offered_pct", "?la=850"),
+    ("/kpi/caseload_avg", "?la=851"),
+    ("/actions/rhi", "?la=850"),
+    ("/data-quality", "?la=850"),
+    ("/dictionary", ""),
+]
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """Every query that reaches a snapshot or status file (not served from the cache)."""
+    seen: list[str] = []
+    fetch = data._Version.fetch
+
+    def counting(self, sql, params):
+        seen.append(sql)
+        return fetch(self, sql, params)
+
+    monkeypatch.setattr(data._Version, "fetch", counting)
+    return seen
+
+
+def _first_views(app) -> None:
+    driver = Driver(app)
+    with app.server.app_context():
+        for path, search in FIRST_VIEWS:
+            driver.route(path, search)
+        driver.banner("850")
+        driver.banner("851")
+
+
+def test_without_a_warm_up_first_views_read_the_snapshot(app, reads):
+    data.clear_cache()
+    _first_views(app)
+    assert len(reads) > 10
+
+
+def test_after_a_warm_up_first_views_read_nothing(app, reads):
+    data.clear_cache()
+    report = warmup.warm(app)
+    assert report.errors == [] and report.complete
+    with app.server.app_context():
+        assert report.version == data.snapshot_version()
+    # two LAs: banner and six board renders each, the missing page per district
+    # (850 has four, 851 two), then every KPI and district page of each LA
+    assert report.pages == 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
+    reads.clear()
+    _first_views(app)
+    assert reads == []
+
+
+def test_the_thread_warms_each_newly_published_version(snapshot, tmp_path, reads):
+    serving = tmp_path / "serving.duckdb"
+    shutil.copy(snapshot, serving)
+    shutil.copy(snapshot.with_name("status.duckdb"), tmp_path / "status.duckdb")
+    app = create_app(serving_path=serving)
+    data.clear_cache()
+    warmer = warmup.start(app, poll_seconds=0.05)
+    try:
+        assert warmer.warmed.wait(60)
+        first = warmer.last.version
+        warmer.warmed.clear()
+        staged = tmp_path / "staged.duckdb"  # a publish: a new file swapped in
+        shutil.copy(snapshot, staged)
+        os.replace(staged, serving)
+        assert warmer.warmed.wait(60)
+        with app.server.app_context():
+            current = data.snapshot_version()
+        assert warmer.last.version == current != first
+        assert warmer.last.errors == []
+        reads.clear()
+        _first_views(app)
+        assert reads == []
+    finally:
+        warmer.stop()
+        warmer.join(5)
+    assert not warmer.is_alive()
+
+
+def test_a_missing_snapshot_is_reported_not_raised(tmp_path):
+    app = create_app(serving_path=tmp_path / "serving.duckdb")
+    report = warmup.warm(app)
+    assert not report.complete and report.pages == 0
+    assert report.errors and "No published data yet" in report.errors[0]
+    warmer = warmup.Warmer(app)
+    assert warmer._versions() == (None, None)  # nothing to warm until a publish
+
+
+def test_a_failing_page_is_recorded_and_the_rest_still_warmed(app, monkeypatch):
+    def broken(**_kwargs):
+        raise ValueError("boom")
+
+    real = warmup._layout
+    monkeypatch.setattr(
+        warmup, "_layout", lambda path: broken if path == "/missing" else real(path)
+    )
+    data.clear_cache()
+    report = warmup.warm(app)
+    assert len(report.errors) == 2 + 4 + 2  # the page of each LA and each district filter
+    assert all(e == "/missing: ValueError: boom" for e in report.errors)
+    assert report.pages == 2 + 2 * 5 + 2 * 10 + 4 + 2
+
+
+def test_it_stops_before_the_cache_would_evict_what_it_warmed(app, monkeypatch):
+    monkeypatch.setattr(data, "CACHE_CAPACITY", 20)
+    data.clear_cache()
+    report = warmup.warm(app)
+    assert not report.complete
+    assert data.cache_size() <= 20
+    assert 0 < report.pages < 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
+
+
+def test_create_server_starts_one_warmer_per_process_unless_told_not_to(monkeypatch, snapshot):
+    from dashboards.app import create_server
+
+    monkeypatch.setenv("CSC_SERVING_DIR", str(snapshot.parent))
+    try:
+        server = create_server()
+        assert gc.get_freeze_count() > 10_000  # start-up objects left out of the GC
+        warmer = server.extensions["csc_warmer"]
+        try:
+            assert isinstance(warmer, warmup.Warmer) and warmer.is_alive() and warmer.daemon
+            assert warmer.warmed.wait(60) and warmer.last.errors == []
+        finally:
+            warmer.stop()
+        assert "csc_warmer" not in create_server(warm=False).extensions
+    finally:
+        gc.unfreeze()
