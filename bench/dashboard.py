@@ -68,10 +68,11 @@ def _stats(seconds: list[float]) -> dict[str, float]:
     }
 
 
-def _find(tree: Any, component_id: Any) -> dict | None:
+def find_component(tree: Any, component_id: Any) -> dict | None:
+    """The first component with ``component_id`` in a component tree (JSON)."""
     if isinstance(tree, list):
         for item in tree:
-            found = _find(item, component_id)
+            found = find_component(item, component_id)
             if found is not None:
                 return found
     elif isinstance(tree, dict):
@@ -79,7 +80,7 @@ def _find(tree: Any, component_id: Any) -> dict | None:
         if props.get("id") == component_id:
             return tree
         for value in props.values():
-            found = _find(value, component_id)
+            found = find_component(value, component_id)
             if found is not None:
                 return found
     return None
@@ -156,23 +157,23 @@ class Driver:
             locations = [i["id"] for i in inputs if i["property"] == "search"]
             if not locations or not isinstance(locations[0], str) or not key.startswith(".."):
                 continue
-            if locations[0].startswith("_pages") or _find(page, locations[0]) is None:
+            if locations[0].startswith("_pages") or find_component(page, locations[0]) is None:
                 continue
             values = []
             for item in inputs:
-                node = _find(page, item["id"])
+                node = find_component(page, item["id"])
                 value = "" if item["property"] == "search" else None
                 if node is not None and item["property"] != "search":
                     value = node["props"].get(item["property"])
                 values.append({**item, "value": value})
             first = values[0]
-            node = _find(page, first["id"])
+            node = find_component(page, first["id"])
             choices = [o["value"] for o in (node or {}).get("props", {}).get("options") or []]
             other = next((c for c in choices if c != first["value"]), first["value"])
             values[0] = {**first, "value": other}
             state = []
             for item in spec["state"]:
-                node = _find(page, item["id"])
+                node = find_component(page, item["id"])
                 state.append(
                     {**item, "value": None if node is None else node["props"].get(item["property"])}
                 )

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import queue
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import pandas as pd
 import pytest
 
 from pipelines.synth import SynthConfig, generate
+from tests.shared_helpers import raw_rows, wait_for_line
 
 pytestmark = pytest.mark.slow
 
@@ -257,23 +256,6 @@ def kpi_bytes_of(settings, la: str) -> bytes:
     return out.read_bytes()
 
 
-def raw_rows_of(settings, la: str) -> dict[str, list[tuple]]:
-    """Every raw row of one LA (lineage included) and its load bookkeeping."""
-    from pipelines.lib.contract import ALL_TABLES
-
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        rows = {
-            spec.raw_table: con.execute(
-                f"select * from {spec.raw_table} where la_code = ? order by all", [la]
-            ).fetchall()
-            for spec in ALL_TABLES
-        }
-        rows["extract_files"] = con.execute(
-            "select * from raw_meta.extract_files where la_code = ? order by all", [la]
-        ).fetchall()
-    return rows
-
-
 def new_month(landing: Path, la: str, date: str) -> Path:
     """A new current-year 903 extract for ``la``: the latest one, minus its last missing row."""
     latest = sorted((landing / la / "ssda903" / "2025-26").glob("2025-10-*"))[-1]
@@ -327,20 +309,6 @@ def _materialize_cli(env: dict[str, str], la: str) -> subprocess.Popen:
     )
 
 
-def _wait_for(proc: subprocess.Popen, text: str, deadline_s: float = 600) -> None:
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        try:
-            if text in lines.get(timeout=1):
-                return
-        except queue.Empty:
-            if proc.poll() is not None:
-                break
-    raise AssertionError(f"{text!r} never appeared in the run's log")
-
-
 @pytest.fixture(scope="module")
 def cli(pipeline, tmp_path_factory) -> dict:
     """A Dagster instance on disk (as `make materialize` uses) and what the dashboard shows."""
@@ -360,12 +328,12 @@ def test_a_run_killed_during_dbt_leaves_the_published_snapshot_whole_and_no_lock
     cli["before"] = {
         "snapshot": before_bytes,
         "kpis": {la: kpi_bytes_of(settings, la) for la in ("850", OTHER_LA)},
-        "raw_850": raw_rows_of(settings, "850"),
+        "raw_850": raw_rows(settings, "850"),
     }
     new_month(settings.landing_dir, OTHER_LA, "2025-11-20")
 
     run = _materialize_cli(env, OTHER_LA)
-    _wait_for(run, "csc_dbt_models - ASSET_MATERIALIZATION")  # dbt is writing models now
+    wait_for_line(run, "csc_dbt_models - ASSET_MATERIALIZATION", 600)  # dbt is writing now
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
     while True:  # until dbt and every other process of the run are gone
@@ -400,7 +368,7 @@ def test_the_next_run_refreshes_that_la_alone_and_publishes(pipeline, cli):
     assert settings.previous_serving_path.read_bytes() == before["snapshot"]
     assert kpi_bytes_of(settings, OTHER_LA) != before["kpis"][OTHER_LA]  # published
     assert kpi_bytes_of(settings, "850") == before["kpis"]["850"]  # byte-identical
-    assert raw_rows_of(settings, "850") == before["raw_850"]  # lineage and bookkeeping too
+    assert raw_rows(settings, "850") == before["raw_850"]  # lineage and bookkeeping too
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         assert con.execute(
             "select la_code, max(extract_date) from raw_ssda903.missing "

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from bench.dashboard import find_component
+
 
 def _prop_key(component_id, prop: str) -> str:
     if isinstance(component_id, dict):
@@ -76,19 +78,5 @@ def _texts(tree) -> str:
     return ""
 
 
-def find_by_id(tree, component_id):
-    """The first component with ``component_id`` in a component tree (JSON)."""
-    if isinstance(tree, list):
-        for item in tree:
-            found = find_by_id(item, component_id)
-            if found is not None:
-                return found
-    elif isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == component_id:
-            return tree
-        for value in props.values():
-            found = find_by_id(value, component_id)
-            if found is not None:
-                return found
-    return None
+# The first component with a given id in a component tree (JSON): the benchmark's.
+find_by_id = find_component

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.lib.contract import ALL_TABLES
+from tests.shared_helpers import raw_rows
 
 MISSING_851 = "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,01/01/2010,M,03/06/2024,04/06/2024\n"
 
@@ -48,21 +48,6 @@ def run(pieces, resources, instance, *, partition_key=None, tags=None, extra=())
         tags=tags,
         raise_on_error=False,
     )
-
-
-def raw_rows(settings, la: str) -> dict[str, list[tuple]]:
-    """Every raw row of one LA, with its lineage, and its extract_files bookkeeping."""
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        rows = {
-            spec.raw_table: con.execute(
-                f"select * from {spec.raw_table} where la_code = ? order by all", [la]
-            ).fetchall()
-            for spec in ALL_TABLES
-        }
-        rows["raw_meta.extract_files"] = con.execute(
-            "select * from raw_meta.extract_files where la_code = ? order by all", [la]
-        ).fetchall()
-    return rows
 
 
 def test_a_backfill_of_every_la_is_one_run_and_a_one_la_refresh_touches_that_la_only(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import queue
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import dagster as dg
 
 from pipelines.lib.stale_runs import pid_alive, release_dead_runs
 from pipelines.settings import REPO_ROOT
+from tests.shared_helpers import wait_for_line
 
 TOY = """
 import os, time
@@ -45,20 +44,6 @@ def start(toy: Path, home: Path, sleep: float) -> subprocess.Popen:
         text=True,
         start_new_session=True,  # its own process group, killed as a whole
     )
-
-
-def wait_for_line(proc: subprocess.Popen, text: str, deadline_s: float = 120) -> None:
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        try:
-            if text in lines.get(timeout=1):
-                return
-        except queue.Empty:
-            if proc.poll() is not None:
-                break
-    raise AssertionError(f"{text!r} never appeared")
 
 
 def kill_group(proc: subprocess.Popen) -> None:
