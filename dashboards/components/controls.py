@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -33,4 +34,21 @@ def labelled_select(
         md=width,
         xs=12,
         className="mb-3",
+    )
+
+
+def download_button(text: str, id: str, *, of: str | None = None, **extra: Any) -> dbc.Button:
+    """A small outlined download button; ``of`` names what it downloads for screen readers
+    only (several grids on a page each have a "Download CSV")."""
+    children: Any = [text, html.Span(f" of {of}", className="visually-hidden")] if of else text
+    return dbc.Button(
+        children, id=id, color="secondary", outline=True, size="sm", n_clicks=0, **extra
+    )
+
+
+def filters_section(filters: Any) -> html.Section:
+    """A page's filters, as a landmark that screen readers can jump to (and print hides)."""
+    return html.Section(
+        [html.H2("Filters", className="visually-hidden"), filters],
+        **{"aria-label": "Filters"},
     )

@@ -11,12 +11,12 @@ from typing import Any
 
 import dash
 import dash_ag_grid as dag
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboards import export, ids
+from dashboards.components.controls import download_button
 
 LONG_TABLE_ROWS = 15
 
@@ -68,22 +68,8 @@ def data_grid(
         [
             html.Div(
                 [
-                    dbc.Button(
-                        ["Download CSV", html.Span(f" of {label}", className="visually-hidden")],
-                        id=ids.grid_export(name),
-                        color="secondary",
-                        outline=True,
-                        size="sm",
-                        n_clicks=0,
-                    ),
-                    dbc.Button(
-                        ["Download Excel", html.Span(f" of {label}", className="visually-hidden")],
-                        id=ids.grid_excel(name),
-                        color="secondary",
-                        outline=True,
-                        size="sm",
-                        n_clicks=0,
-                    ),
+                    download_button("Download CSV", ids.grid_export(name), of=label),
+                    download_button("Download Excel", ids.grid_excel(name), of=label),
                     dcc.Download(id=ids.grid_download(name)),
                 ],
                 className="d-flex justify-content-end gap-2 mb-2 downloads",

@@ -21,7 +21,12 @@ from dash import dcc, html
 from dashboards import data, export, ids, quality, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
-from dashboards.components.controls import labelled_select, options
+from dashboards.components.controls import (
+    download_button,
+    filters_section,
+    labelled_select,
+    options,
+)
 from dashboards.components.grid import column, data_grid
 
 NOTHING_PUBLISHED = (
@@ -251,22 +256,8 @@ def _issues_section(state: urlstate.DataQualityState) -> html.Section:
             ),
             html.Div(
                 [
-                    dbc.Button(
-                        "Download failing rows (CSV)",
-                        id=ids.DQ_DOWNLOAD_CSV,
-                        color="secondary",
-                        outline=True,
-                        size="sm",
-                        n_clicks=0,
-                    ),
-                    dbc.Button(
-                        "Download failing rows (Excel)",
-                        id=ids.DQ_DOWNLOAD_EXCEL,
-                        color="secondary",
-                        outline=True,
-                        size="sm",
-                        n_clicks=0,
-                    ),
+                    download_button("Download failing rows (CSV)", ids.DQ_DOWNLOAD_CSV),
+                    download_button("Download failing rows (Excel)", ids.DQ_DOWNLOAD_EXCEL),
                 ],
                 className="d-flex gap-2 mb-3 downloads",
             ),
@@ -349,10 +340,7 @@ def page(query: Mapping[str, Any]) -> list:
             color="warning",
         ),
         html.Div(notes, id=ids.DQ_MESSAGES, **{"aria-live": "polite"}),
-        html.Section(
-            [html.H2("Filters", className="visually-hidden"), filters],
-            **{"aria-label": "Filters"},
-        ),
+        filters_section(filters),
         html.Div(content, id=ids.DQ_CONTENT),
     ]
 

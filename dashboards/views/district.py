@@ -19,7 +19,7 @@ from dashboards import data, ids, managers, scoring, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
 from dashboards.components.chart import chart
-from dashboards.components.controls import labelled_select
+from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import RAG_ICON
 from dashboards.manager_figures import describe_spine, spine_figure
@@ -309,10 +309,7 @@ def page(raw_district: str | None, query: Mapping[str, Any]) -> list:
             color="warning",
         ),
         html.Div(notes, id=ids.DISTRICT_MESSAGES, **{"aria-live": "polite"}),
-        html.Section(
-            [html.H2("Filters", className="visually-hidden"), filters],
-            **{"aria-label": "Filters"},
-        ),
+        filters_section(filters),
         html.Div(content, id=ids.DISTRICT_CONTENT),
         _action_lists(state),
     ]

@@ -14,7 +14,7 @@ from dashboards import data, figures, ids, scoring, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
 from dashboards.components.chart import chart
-from dashboards.components.controls import labelled_select
+from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import direction_text, rag_badge
 from dashboards.views.common import (
@@ -340,9 +340,6 @@ def page(kpi_id: str | None, query: Mapping[str, Any]) -> list:
         html.H1(kpi["name"], className="mt-0"),
         html.P(kpi.get("description") or "", className="lead"),
         html.Div(notes, id=ids.KPI_MESSAGES, **{"aria-live": "polite"}),
-        html.Section(
-            [html.H2("Filters", className="visually-hidden"), filters],
-            **{"aria-label": "Filters"},
-        ),
+        filters_section(filters),
         html.Div(content, id=ids.KPI_CONTENT),
     ]

@@ -14,7 +14,7 @@ from dashboards import data, figures, ids, scoring, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
 from dashboards.components.chart import chart
-from dashboards.components.controls import labelled_select
+from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import kpi_tile
 from dashboards.views.common import PERIOD_COLUMNS, kpi_href, kpi_meta, lookup, period_rows
@@ -256,10 +256,7 @@ def page(query: Mapping[str, Any]) -> list:
             className="lead",
         ),
         html.Div(notes, id=ids.MISSING_MESSAGES, **{"aria-live": "polite"}),
-        html.Section(
-            [html.H2("Filters", className="visually-hidden"), filters],
-            **{"aria-label": "Filters"},
-        ),
+        filters_section(filters),
         html.Section(tiles, id=ids.MISSING_TILES),
         html.Section(
             [html.H2("Trend", className="h4"), html.Div(trend, id=ids.MISSING_TREND_WRAPPER)]

@@ -16,6 +16,7 @@ from dash import dcc, html
 from dashboards import data, export, figures, ids, scoring, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
+from dashboards.components.controls import download_button
 from dashboards.components.kpi_bits import DIRECTION_ICON, direction_text, rag_badge
 from dashboards.views.common import kpi_href
 
@@ -216,21 +217,10 @@ def page(query: Mapping[str, Any]) -> list:
                 dbc.Col(_legend(), md=9),
                 dbc.Col(
                     [
-                        dbc.Button(
-                            "Download scorecard (CSV)",
-                            id=ids.SCORECARD_DOWNLOAD_BUTTON,
-                            color="secondary",
-                            outline=True,
-                            size="sm",
-                            n_clicks=0,
-                        ),
-                        dbc.Button(
+                        download_button("Download scorecard (CSV)", ids.SCORECARD_DOWNLOAD_BUTTON),
+                        download_button(
                             "Download scorecard (Excel)",
-                            id=ids.SCORECARD_EXCEL_BUTTON,
-                            color="secondary",
-                            outline=True,
-                            size="sm",
-                            n_clicks=0,
+                            ids.SCORECARD_EXCEL_BUTTON,
                             className="ms-2",
                         ),
                         dcc.Download(id=ids.SCORECARD_DOWNLOAD),
