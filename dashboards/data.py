@@ -71,7 +71,7 @@ CATALOGUE_COLUMNS = [
 
 _RETRIES = 5
 #: Results (frames and memoised values) kept in memory, least recently used evicted first.
-CACHE_CAPACITY = 1024
+CACHE_CAPACITY = 4096
 _SQL_DIR = Path(__file__).parent / "sql"
 
 _override: ContextVar[Path | None] = ContextVar("serving_path_override", default=None)
@@ -257,6 +257,7 @@ def _acquire(path: Path) -> tuple[_Version, bool]:
             version, con = _attach(path)
             if held is not None:
                 _retire(held)
+                _forget(held.version)
             held = _open[key] = _Version(path, version, con)
             while len(_open) > _MAX_OPEN:
                 _retire(_open.popitem(last=False)[1])
@@ -266,6 +267,15 @@ def _acquire(path: Path) -> tuple[_Version, bool]:
         pins[key] = held  # released when the request ends
         return held, False
     return held, True
+
+
+def _forget(version: tuple) -> None:
+    """Drop what was cached from a version that a newer one has replaced (a request still
+    reading it works out what it needs again), leaving the room to the new version."""
+    with _cache_lock:
+        stale = [k for k in _cache if k[0] == version or (k[0] == "memo" and k[1] == version)]
+        for key in stale:
+            del _cache[key]
 
 
 def _release(held: _Version) -> None:

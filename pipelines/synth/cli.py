@@ -19,7 +19,10 @@ def parser() -> argparse.ArgumentParser:
         description="Write synthetic SSDA903 and local case-system extracts (the data contract) "
         "for one or many local authorities.",
     )
-    p.add_argument("--out", help="landing folder (default: $CSC_LANDING_DIR, else data/landing)")
+    p.add_argument(
+        "--out",
+        help="landing folder (default: the pipeline's: $CSC_LANDING_DIR, else $CSC_DATA_DIR/landing, else data/landing)",
+    )
     p.add_argument(
         "--la",
         default="850",

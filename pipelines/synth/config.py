@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from pipelines.lib.codesets import SW_EPISODES_FROM, year_label
+from pipelines.settings import get_settings
 from pipelines.synth.dates import d, month_end
 
-#: Where the landing folder goes when neither --out nor CSC_LANDING_DIR says.
-DEFAULT_LANDING = "data/landing"
 #: When a past year's final return is extracted: 31 May after the year ends (or --as-at).
 FINAL_EXTRACT_MONTH, FINAL_EXTRACT_DAY = 5, 31
 #: How many monthly local snapshots are written (the latest ones).
@@ -25,7 +23,9 @@ def default_as_at(today: date | None = None) -> date:
 
 
 def default_out() -> Path:
-    return Path(os.environ.get("CSC_LANDING_DIR") or DEFAULT_LANDING)
+    """The pipeline's landing folder: ``$CSC_LANDING_DIR``, else ``$CSC_DATA_DIR/landing``,
+    else ``data/landing`` in the repository (``pipelines.settings``)."""
+    return get_settings().landing_dir
 
 
 @dataclass(frozen=True)

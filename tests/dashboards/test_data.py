@@ -215,3 +215,32 @@ def test_a_replaced_snapshot_is_read_even_while_the_old_one_is_still_open(tmp_pa
         os.replace(newer, path)
         names = data.catalogue().set_index("kpi_id")["name"]
         assert names["cla_count"] == "Renamed"
+
+
+def test_what_was_cached_from_a_replaced_version_is_dropped_when_the_new_one_is_read(
+    tmp_path, snapshot
+):
+    path = tmp_path / "serving.duckdb"
+    shutil.copy(snapshot, path)
+    other = tmp_path / "other.duckdb"
+    shutil.copy(snapshot, other)
+
+    def cached_versions() -> set[tuple]:
+        return {k[1] if k[0] == "memo" else k[0] for k in data._cache}
+
+    data.clear_cache()
+    with data.use_snapshot(other):
+        data.las()  # another file's cache entries stay
+        other_version = data.snapshot_version()
+    with data.use_snapshot(path):
+        data.latest_values("850")
+        data.districts("850")
+        old = data.snapshot_version()
+        assert cached_versions() == {old, other_version}
+        newer = tmp_path / ".serving.new"
+        shutil.copy(snapshot, newer)
+        os.replace(newer, path)
+        data.latest_values("850")
+        new = data.snapshot_version()
+    assert new != old
+    assert cached_versions() == {new, other_version}

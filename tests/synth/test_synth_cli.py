@@ -51,6 +51,16 @@ def test_out_defaults_to_the_landing_dir_variable(tmp_path, monkeypatch):
     assert (tmp_path / "landing" / "921" / "local" / "2026-04-30" / "teams.csv").exists()
 
 
+def test_out_defaults_to_the_pipelines_landing_dir_under_the_data_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("CSC_LANDING_DIR", raising=False)
+    monkeypatch.setenv("CSC_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.chdir(tmp_path)
+    args = ["--la", "921", "--years", "1", "--as-at", "2026-04-30", "--scale", "0.02", "--quiet"]
+    assert main(args) == 0
+    assert (tmp_path / "elsewhere" / "landing" / "921" / "local" / "2026-04-30").is_dir()
+    assert not (tmp_path / "data").exists()
+
+
 def test_module_entry_point_runs(tmp_path):
     result = subprocess.run(
         [
