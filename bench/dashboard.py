@@ -229,10 +229,10 @@ def run(snapshot: Path, la: str | None, repeat: int) -> dict:
     import duckdb
 
     from dashboards import data, warmup
-    from dashboards.app import create_app, settle_heap
+    from dashboards.app import create_app
 
     app = create_app(serving_path=snapshot)
-    settle_heap()  # as create_server does for gunicorn's workers
+    warmup.settle_heap()  # as create_server does for gunicorn's workers
     with data.use_snapshot(snapshot):
         las = data.las()
         la = la if la in las else (las[0] if las else None)
@@ -269,6 +269,7 @@ def run(snapshot: Path, la: str | None, repeat: int) -> dict:
     for _ in range(repeat):
         data.clear_cache()
         passes.append(warmup.warm(app))
+        warmup.settle_heap()  # as the warmer does after each pass
         with app.server.app_context():
             for seconds, call in zip(firsts, calls, strict=True):
                 start = time.perf_counter()
@@ -294,6 +295,7 @@ def run(snapshot: Path, la: str | None, repeat: int) -> dict:
             "max_seconds": round(warmed.seconds, 2),
             "pages": warmed.pages,
             "complete": warmed.complete,
+            "stopped": warmed.stopped,
             "errors": warmed.errors,
         },
         "requests": results,
@@ -335,10 +337,10 @@ def main(argv: list[str] | None = None) -> dict | None:
             f"{r['after_warmup']['p95_ms']:>11.1f}"
         )
     w = report["warmup"]
+    stopped = f" (stopped early: {w['stopped']})" if w["stopped"] else ""
     print(
         f"warm-up after a publish: {w['pages']} pages in at most {w['max_seconds']:.1f} s"
-        f"{'' if w['complete'] else ' (stopped early: cache nearly full)'}; "
-        f"slowest (cold p95): {report['slowest_cold_p95']}; written to {args.out}"
+        f"{stopped}; slowest (cold p95): {report['slowest_cold_p95']}; written to {args.out}"
     )
     return report
 

@@ -13,8 +13,6 @@ several) would otherwise have none.
 
 from __future__ import annotations
 
-import atexit
-import gc
 import logging
 import sys
 from pathlib import Path
@@ -59,27 +57,12 @@ def create_app(serving_path: str | Path | None = None) -> dash.Dash:
     return app
 
 
-def settle_heap() -> int:
-    """Leave what start-up built (Dash, Plotly, pandas: about 120,000 objects) out of
-    Python's cyclic garbage collector from now on, and say how many objects that is.
-
-    Otherwise every full collection walks them all: 100–130 ms on Hampshire data,
-    landing on whichever request happens to trigger it (measured with ``gc.callbacks``);
-    frozen, a full collection takes about 25 ms. Frozen objects are still freed when
-    nothing refers to them; ``gc.unfreeze`` at exit lets the last collection see them.
-    """
-    gc.collect()
-    gc.freeze()
-    atexit.register(gc.unfreeze)
-    return gc.get_freeze_count()
-
-
 def create_server(warm: bool = True) -> flask.Flask:
     """The WSGI app for gunicorn: each worker process builds one and, unless ``warm`` is
     false, starts a background thread that warms its caches whenever a new snapshot is
     published (``dashboards.warmup``), so the first view after a publish is fast too."""
     app = create_app()
-    settle_heap()
+    warmup.settle_heap()
     if warm:
         if not logging.getLogger().handlers:  # gunicorn's error log shows what was warmed
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

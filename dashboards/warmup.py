@@ -8,21 +8,29 @@ process (``create_server``, so in every gunicorn worker) that looks at the snaps
 first, through the pages' own ``layout`` functions so that exactly their queries and
 memoised work are cached:
 
-- for every LA (board pages first): the scorecard, the missing page and its district
-  filter, the district index, the action list, the data-quality page and the banner;
-- then for each LA: every KPI page and every district page.
+- for every LA: the banner, then the pages of the navbar (scorecard, missing, district
+  index, action list, data quality, dictionary);
+- then for each LA in turn: the missing page for each district, every KPI page and
+  every district page.
 
 It stops early when the cache is nearly full (``data``'s size limit; older entries are
-evicted first, so warming more would push out what it warmed) and never raises: a
+evicted first, so warming more would push out what it warmed) or after ``BUDGET_SECONDS``
+(a worker warming 20 LAs in full would hold a CPU for a minute), and never raises: a
 publish or a deleted file in the middle of a warm-up is logged and the next change warms
 again. Until a warm-up finishes, requests compute what they need themselves, as before.
 Child timelines are not warmed (one per child, and the first view is already fast).
+
+After each pass the heap is settled (``settle_heap``): what is cached is left out of the
+cyclic garbage collector, whose full passes would otherwise walk it on some request.
 
 ``warm(app)`` runs one pass now and says what it did (``bench.dashboard`` times it).
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
+import itertools
 import logging
 import threading
 import time
@@ -32,13 +40,16 @@ from typing import Any
 
 import dash
 
-from dashboards import data
+from dashboards import data, urlstate
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 3.0
 #: Stop warming when the cache holds this share of its capacity.
 CACHE_SHARE = 0.75
+#: Stop warming after this long: each worker warms on its own, competing for the CPU with
+#: the pipeline and with requests (Hampshire takes 3-4 s; 20 LAs would take a minute).
+BUDGET_SECONDS = 20.0
 
 
 @dataclass
@@ -49,6 +60,7 @@ class Report:
     pages: int = 0
     seconds: float = 0.0
     complete: bool = False
+    stopped: str | None = None  # why it stopped before the end
     errors: list[str] = field(default_factory=list)
 
 
@@ -60,30 +72,36 @@ def _layout(path: str) -> Callable[..., Any] | None:
 
 
 def _renders(la: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(page path, layout keyword arguments) to warm for ``la``, most visited first."""
+    """(page path, layout keyword arguments) of the pages in the navbar for ``la``."""
     yield "/", {"la": la}
     yield "/missing", {"la": la}
     yield "/district", {"la": la}
     yield "/actions/rhi", {"la": la}
     yield "/data-quality", {"la": la}
     yield "/dictionary", {}
-    for district in data.districts(la):
-        yield "/missing", {"la": la, "district": district}
 
 
 def _detail(la: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The pages reached from those: the missing page by district, each KPI, each district."""
+    for district in data.districts(la):
+        yield "/missing", {"la": la, "district": district}
     for kpi_id in data.catalogue()["kpi_id"]:
         yield "/kpi/<kpi_id>", {"kpi_id": str(kpi_id), "la": la}
     for district in data.districts(la):
         yield "/district/<district>", {"district": district, "la": la}
 
 
-def _cache_full() -> bool:
-    return data.cache_size() >= CACHE_SHARE * data.CACHE_CAPACITY
+def _stop_reason(deadline: float) -> str | None:
+    if data.cache_size() >= CACHE_SHARE * data.CACHE_CAPACITY:
+        return "cache nearly full"
+    if time.perf_counter() >= deadline:
+        return "time budget spent"
+    return None
 
 
-def warm(app: dash.Dash) -> Report:
-    """Render the most visited pages of every LA in the snapshot ``app`` reads."""
+def warm(app: dash.Dash, budget_seconds: float = BUDGET_SECONDS) -> Report:
+    """Render the most visited pages of every LA in the snapshot ``app`` reads, for at
+    most about ``budget_seconds``."""
     from dashboards.components import shell
 
     report = Report()
@@ -97,20 +115,47 @@ def warm(app: dash.Dash) -> Report:
             report.seconds = time.perf_counter() - start
             return report
         plan: list[Iterator[tuple[str, dict[str, Any]]]] = [_renders(la) for la in las]
+        if len(las) > 1:  # the data-quality page's "every LA" choice
+            plan.insert(0, iter([("/data-quality", {"la": urlstate.ALL})]))
         plan += [_detail(la) for la in las]
         report.complete = True
         for la in las:
             _attempt(report, "banner", lambda la=la: shell.freshness_banner(la))
-        for renders in plan:
-            for path, kwargs in renders:
-                if _cache_full():
-                    report.complete = False
-                    break
-                layout = _layout(path)
-                if layout is not None:
-                    _attempt(report, path, lambda layout=layout, kw=kwargs: layout(**kw))
+        deadline = start + budget_seconds
+        for path, kwargs in itertools.chain(*plan):
+            report.stopped = _stop_reason(deadline)
+            if report.stopped:
+                report.complete = False
+                break
+            layout = _layout(path)
+            if layout is not None:
+                _attempt(report, path, lambda layout=layout, kw=kwargs: layout(**kw))
     report.seconds = time.perf_counter() - start
     return report
+
+
+_unfreeze_at_exit = False
+
+
+def settle_heap() -> int:
+    """Leave every object alive now out of Python's cyclic garbage collector from now on,
+    and say how many that is; what an earlier call left out is collected first.
+
+    At start-up Dash, Plotly and pandas leave about 120,000 objects, and a warm-up caches
+    thousands more; every full collection would walk them all, 100-130 ms on Hampshire
+    data (more with many LAs), landing on whichever request happened to trigger it
+    (measured with ``gc.callbacks``). Frozen, a full collection takes about 25 ms. Frozen
+    objects are still freed when nothing refers to them; the cycles among them (the
+    replaced snapshot's cache) are collected at the next call, after the next warm-up.
+    """
+    global _unfreeze_at_exit
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    if not _unfreeze_at_exit:  # so that the last collection at exit sees them
+        atexit.register(gc.unfreeze)
+        _unfreeze_at_exit = True
+    return gc.get_freeze_count()
 
 
 def _attempt(report: Report, name: str, call: Callable[[], Any]) -> None:
@@ -152,13 +197,14 @@ class Warmer(threading.Thread):
                 if versions != self._seen and versions[0] is not None:
                     self._seen = versions
                     self.last = warm(self.app)
+                    settle_heap()  # what it cached is long-lived: keep it out of the GC
                     level = logging.WARNING if self.last.errors else logging.INFO
                     log.log(
                         level,
                         "warmed %d pages in %.1f s%s%s",
                         self.last.pages,
                         self.last.seconds,
-                        "" if self.last.complete else " (stopped: cache nearly full)",
+                        f" (stopped: {self.last.stopped})" if self.last.stopped else "",
                         f"; errors: {self.last.errors[:3]}" if self.last.errors else "",
                     )
                     self.warmed.set()

@@ -21,7 +21,7 @@ def test_every_page_and_filter_is_timed_cold_warm_and_after_the_warm_up(snapshot
     assert all(r["cold"]["p95_ms"] > 0 and r["warm"]["median_ms"] > 0 for r in report["requests"])
     assert all(r["after_warmup"]["p95_ms"] > 0 for r in report["requests"])
     assert report["warmup"]["complete"] and report["warmup"]["errors"] == []
-    assert report["warmup"]["pages"] == 46  # as in test_warmup
+    assert report["warmup"]["pages"] == 47  # as in test_warmup
     assert "slowest (cold p95)" in capsys.readouterr().out
 
 

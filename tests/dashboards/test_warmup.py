@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import weakref
 
 import pytest
 
@@ -60,12 +61,12 @@ def test_without_a_warm_up_first_views_read_the_snapshot(app, reads):
 def test_after_a_warm_up_first_views_read_nothing(app, reads):
     data.clear_cache()
     report = warmup.warm(app)
-    assert report.errors == [] and report.complete
+    assert report.errors == [] and report.complete and report.stopped is None
     with app.server.app_context():
         assert report.version == data.snapshot_version()
-    # two LAs: banner and six board renders each, the missing page per district
-    # (850 has four, 851 two), then every KPI and district page of each LA
-    assert report.pages == 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
+    # two LAs: data quality for every LA, the banner and six navbar pages each, the
+    # missing page per district (850 has four, 851 two), then every KPI and district page
+    assert report.pages == 1 + 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
     reads.clear()
     _first_views(app)
     assert reads == []
@@ -96,6 +97,7 @@ def test_the_thread_warms_each_newly_published_version(snapshot, tmp_path, reads
     finally:
         warmer.stop()
         warmer.join(5)
+        gc.unfreeze()  # the warmer settled this process's heap
     assert not warmer.is_alive()
 
 
@@ -120,16 +122,41 @@ def test_a_failing_page_is_recorded_and_the_rest_still_warmed(app, monkeypatch):
     report = warmup.warm(app)
     assert len(report.errors) == 2 + 4 + 2  # the page of each LA and each district filter
     assert all(e == "/missing: ValueError: boom" for e in report.errors)
-    assert report.pages == 2 + 2 * 5 + 2 * 10 + 4 + 2
+    assert report.pages == 1 + 2 + 2 * 5 + 2 * 10 + 4 + 2
 
 
 def test_it_stops_before_the_cache_would_evict_what_it_warmed(app, monkeypatch):
     monkeypatch.setattr(data, "CACHE_CAPACITY", 20)
     data.clear_cache()
     report = warmup.warm(app)
-    assert not report.complete
+    assert not report.complete and report.stopped == "cache nearly full"
     assert data.cache_size() <= 20
-    assert 0 < report.pages < 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
+    assert 0 < report.pages < 1 + 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
+
+
+def test_it_stops_when_its_time_budget_is_spent_after_the_banners(app):
+    data.clear_cache()
+    report = warmup.warm(app, budget_seconds=0)
+    assert not report.complete and report.stopped == "time budget spent"
+    assert report.pages == 2  # the banner of each LA; no page
+
+
+def test_settling_the_heap_collects_the_cycles_an_earlier_settle_left_out():
+    class Node:
+        pass
+
+    try:
+        node = Node()
+        node.me = node  # a cycle: only the cyclic collector frees it
+        alive = weakref.ref(node)
+        assert warmup.settle_heap() > 0
+        del node
+        gc.collect()
+        assert alive() is not None  # frozen: the collector leaves it alone
+        warmup.settle_heap()
+        assert alive() is None
+    finally:
+        gc.unfreeze()
 
 
 def test_create_server_starts_one_warmer_per_process_unless_told_not_to(monkeypatch, snapshot):
