@@ -1,6 +1,8 @@
 """dbt models as Dagster assets; dbt tests become asset checks (dagster-dbt default)."""
 
 import os
+import shutil
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import (
@@ -56,7 +58,31 @@ def csc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckd
     # dbt runs as a subprocess and finds the warehouse through profiles.yml's env_var:
     # hand it the same file the other steps use.
     os.environ["CSC_DUCKDB_PATH"] = duckdb.database
-    yield from dbt.cli(["build"], context=context).stream()
+    try:
+        yield from dbt.cli(["build"], context=context).stream()
+    finally:
+        # where dagster-dbt puts each invocation's target folder (relative to the project)
+        target_dir = Path(dbt_project.project_dir) / os.getenv("DBT_TARGET_PATH", "target")
+        prune_run_targets(target_dir, context.op_execution_context.op.name)
+
+
+#: dbt's artifacts (compiled SQL, logs, run_results.json) of the latest runs are kept in
+#: dbt_project/target/<step>-<run>-<id>/ for debugging; each is about 20 MB on Hampshire.
+KEEP_RUN_TARGETS = 5
+
+
+def prune_run_targets(target_dir: Path, step: str, keep: int = KEEP_RUN_TARGETS) -> list[Path]:
+    """Delete all but the newest ``keep`` per-run target folders of ``step`` (dagster-dbt
+    writes one per invocation and never removes them: a monthly job with a sensor would
+    fill the disk), and return the ones deleted."""
+    runs = sorted(
+        (p for p in target_dir.glob(f"{step}-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs[keep:]
 
 
 MART_KEYS = [key for key in csc_dbt_models.keys if key.path[0] == "marts"]
