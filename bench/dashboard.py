@@ -23,6 +23,7 @@ materialize``) publishes it.
 from __future__ import annotations
 
 import argparse
+import gc
 import datetime as dt
 import json
 import os
@@ -277,6 +278,7 @@ def run(snapshot: Path, la: str | None, repeat: int) -> dict:
                 seconds.append(time.perf_counter() - start)
     for result, seconds in zip(results, firsts, strict=True):
         result["after_warmup"] = _stats(seconds)
+    gc.unfreeze()  # leave the process's heap as it was (a caller may go on working)
     warmed = max(passes, key=lambda p: p.seconds)
     pages_timed = [r for r in results if r["kind"] == "page"]
     base = next((r for r in pages_timed if r["name"].endswith("(/)")), None)
