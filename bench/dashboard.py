@@ -23,8 +23,8 @@ materialize``) publishes it.
 from __future__ import annotations
 
 import argparse
-import gc
 import datetime as dt
+import gc
 import json
 import os
 import statistics
