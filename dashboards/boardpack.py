@@ -98,13 +98,11 @@ def sections(la: str) -> list[Section]:
 
 
 @contextlib.contextmanager
-def serve(serving_path: Path) -> Iterator[str]:
-    """The dashboard on a free loopback port, in a thread; yields its base URL."""
+def serve_app(app) -> Iterator[str]:
+    """``app`` on a free loopback port, in a thread; yields its base URL (the browser
+    tests serve their app with it too)."""
     from werkzeug.serving import make_server
 
-    from dashboards.app import create_app
-
-    app = create_app(serving_path=serving_path)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -114,6 +112,15 @@ def serve(serving_path: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def serve(serving_path: Path) -> Iterator[str]:
+    """The dashboard reading ``serving_path``, served by ``serve_app``."""
+    from dashboards.app import create_app
+
+    with serve_app(create_app(serving_path=serving_path)) as url:
+        yield url
 
 
 def _open(context, path: str):

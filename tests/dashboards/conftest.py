@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -330,16 +329,10 @@ def empty_app(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:
     """The app served on a free port in a thread (for the browser tests)."""
-    from werkzeug.serving import make_server
+    from dashboards.boardpack import serve_app
 
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serve_app(app) as url:
+        yield url
 
 
 @pytest.fixture
