@@ -234,7 +234,7 @@ class CareModel:
         period = Period(start, short_break=True)
         period.end = end
         place = "K2" if rng.random() < 0.6 else "U6"
-        pl = self.maker.new(place, start, end, child.home_post)
+        pl = self.maker.short_break(place, start, end)
         episode = Episode(start, "S", "V4", "N2", place, pl.provider, pl.pl_post, pl.urn)
         episode.dec, episode.rec = end, "E8"
         period.episodes = [episode]

@@ -25,8 +25,8 @@ from pipelines.synth.people import (
     assign_upn,
     birth_date,
     pick,
-    postcode,
 )
+from pipelines.synth.places import Places
 
 #: First entries to care per year (not UASC), UASC arrivals, short-break children, and
 #: referrals of children not looked after, for Hampshire at scale 1.
@@ -61,14 +61,15 @@ class Population:
         np_rng: np.random.Generator,
         ids: Ids,
         care: CareModel,
+        places: Places,
     ) -> None:
         self.la, self.timeline, self.volume = la, timeline, volume
         self.rng, self.np_rng, self.ids, self.care = rng, np_rng, ids, care
+        self.places = places
         weights = [dist.population * dist.need for dist in la.districts]
         self.district_table = table(
             {dist.name: w for dist, w in zip(la.districts, weights, strict=True)}
         )
-        self.postcodes = {dist.name: dist.postcodes for dist in la.districts}
         self.ethnic = ETHNIC_LONDON if la.code[0] in "23" and la.code < "321" else ETHNIC_SHIRE
         self.uasc_share = 1.0 if la.is_hampshire else 0.4 + 1.2 * rng.random()
 
@@ -94,7 +95,7 @@ class Population:
         child = Child(self.ids.new(), "M" if male else "F", dob, choose(rng, self.district_table))
         child.uasc = uasc
         child.disabled = not uasc and age >= 1 and rng.random() < 0.04
-        child.home_post = postcode(rng, self.postcodes[child.district])
+        child.home_post = self.places.home(rng, child.district)
         if uasc or child.disabled:
             child.cic_district = "County"
         return child

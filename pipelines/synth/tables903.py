@@ -132,6 +132,8 @@ class Tables903:
                 if ep.decom > cover or ep.dec < start:
                     continue
                 ended = ep.dec <= cover
+                # no home postcode for UASC (rule 406: no distance) nor short breaks (398)
+                home = "" if child.uasc or ep.ls in ("V3", "V4") else child.home_post
                 rows.append(
                     (
                         child.id,
@@ -144,7 +146,7 @@ class Tables903:
                         fmt(ep.dec) if ended else "",
                         ep.rec if ended else "",
                         ep.reason if ended else "",
-                        child.home_post,
+                        home,
                         ep.pl_post,
                         ep.urn,
                     )
