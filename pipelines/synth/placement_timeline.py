@@ -155,7 +155,8 @@ class PlacementTimeline:
             if period.adoption is not None:
                 period.adoption.foster_care = "1" if with_carer else "0"
         elif what == "home_trial":
-            if old.place.startswith("A") or old.place == "P1":
+            # placed with parents under a care order only (rule 378: never under s20)
+            if old.place.startswith("A") or old.place == "P1" or ls_at(day) not in ("C1", "C2"):
                 return
             new = maker.new("P1", day, end, child.home_post)
         else:

@@ -102,6 +102,10 @@ class PlacementMaker:
         return names[0] if len(names) == 1 else self.rng.choices(names, weights)[0]
 
     def urn(self, place: str, provider: str) -> str:
+        if place in ("H5", "K3"):
+            # supported accommodation: registered with Ofsted from 28 Oct 2023 (rule 230),
+            # a 7-digit URN
+            return str(self.rng.randrange(2_000_000, 3_000_000))
         if place in NO_URN_PLACE:
             return URN_NOT_APPLICABLE
         if place in FOSTER:
@@ -112,8 +116,6 @@ class PlacementMaker:
             )
         if place.startswith("A"):
             return self.fostering_urn if provider == "PR1" else self.rng.choice(self.adoption_urns)
-        if place == "K3":
-            return str(self.rng.randrange(2_000_000, 3_000_000))
         return self._urn("SC")
 
     def new(self, place: str, day: int, end: int, home_post: str) -> Placement:
@@ -142,6 +144,6 @@ class PlacementMaker:
             if (old.urn != URN_NOT_APPLICABLE or place in NO_URN_PLACE)
             else self.urn(place, provider)
         )
-        if place in NO_URN_PLACE:
+        if place in NO_URN_PLACE and place != "H5":
             urn = URN_NOT_APPLICABLE
         return Placement(place, provider, old.carer, old.pl_post, urn)

@@ -307,4 +307,4 @@ def _district_homes(own: pcs.Postcodes, me: LaGeography, districts) -> dict[str,
 
 if __name__ == "__main__":
     write_la_geography()
-    print(f"wrote {GEOGRAPHY_CSV}")  # noqa: T201
+    print(f"wrote {GEOGRAPHY_CSV}")
