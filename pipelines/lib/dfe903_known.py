@@ -69,6 +69,12 @@ def _care_ended_on(child: Callable[[str], list[Row]], day: str) -> bool:
     )
 
 
+def _followed(row: Row, episodes: list[Row]) -> bool:
+    end = _day(row.get("SW_DEC", ""))
+    starts = [_day(e.get("SW_DECOM", "")) for e in episodes]
+    return end is not None and any(s is not None and 0 <= (s - end).days <= 7 for s in starts)
+
+
 def _care_ended_on_31_march(child: Callable[[str], list[Row]]) -> bool:
     return any(
         e.get("DEC", "").startswith("31/03/") and e.get("REC") not in ("", "X1")
@@ -172,13 +178,18 @@ KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
     ),
     FalsePositive(
         "503F",
-        "Compares the URN of an episode open at 31 March with last year's: from 2025-26 "
-        "placement types with no Ofsted URN leave URN blank instead of 'XXXXXXX' "
-        "(rule 242), so every such episode open across 31 March 2025 is flagged.",
-        years=("2025-26",),
+        "Compares the URN of an episode open at 31 March with last year's, across the two "
+        "changes of what the URN holds: semi-independent accommodation (H5) has its Ofsted "
+        "URN from 28 October 2023 ('XXXXXXX' before: rules 230, 222), and from 2025-26 "
+        "placement types with no Ofsted URN leave URN blank instead of 'XXXXXXX' (242).",
+        years=("2023-24", "2025-26"),
         needs_previous=True,
-        condition=lambda row, child: row.get("URN") == "" and row.get("PLACE") in _NO_URN_2025,
-        condition_text="URN blank for a placement type with no Ofsted URN",
+        condition=lambda row, child: (
+            (row.get("PLACE") == "H5" and row.get("URN") not in ("", "XXXXXXX"))
+            or (row.get("URN") == "" and row.get("PLACE") in _NO_URN_2025)
+        ),
+        condition_text="an H5 episode with its URN (2023-24), or a blank URN for a placement "
+        "type with no Ofsted URN (2025-26)",
     ),
     FalsePositive(
         "624",
@@ -217,9 +228,13 @@ KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
         "SW11bSTG2",
         "Requires a further social worker episode after one ending in the last 5 days "
         "before 31 March, including for a child whose care ended then (whose social worker "
-        "episodes end with care).",
-        condition=lambda row, child: _care_ended_on(child, row.get("SW_DEC", "")),
-        condition_text="the child's care ended on the episode's SW_DEC",
+        "episodes end with care); and, comparing each episode with the one before it in "
+        "reverse order, it also flags one that is followed by another.",
+        condition=lambda row, child: (
+            _care_ended_on(child, row.get("SW_DEC", "")) or _followed(row, child("sw_episodes"))
+        ),
+        condition_text="the child's care ended on the episode's SW_DEC, or another social "
+        "worker episode starts within 7 days of it",
     ),
     FalsePositive(
         "SW10STG2",

@@ -59,6 +59,16 @@ def allocate(
         ]
         for team_id in holders
     }
+    # with nobody in post in those, a worker of another team of the district covers (then
+    # of any team): a looked-after child is never left for weeks without a social worker,
+    # whose episodes the DfE expects to follow each other within days (SW10STG2, SW11aSTG2)
+    cover_teams = {
+        team_id: sorted(
+            (t for t in holders if t != team_id and t not in same_service[team_id]),
+            key=lambda t: (district[t] != district[team_id], t),
+        )
+        for team_id in holders
+    }
     # new cases come in date order from a sorted list; reallocations from a small heap
     order = sorted(range(len(segments)), key=lambda i: (segments[i].start, i))
     pointer = 0
@@ -85,7 +95,7 @@ def allocate(
             load[sw_id] -= 1
         candidates = in_post[seg.team].at(day)
         if not candidates:
-            for other in same_service[seg.team]:
+            for other in same_service[seg.team] + cover_teams[seg.team]:
                 candidates = in_post[other].at(day)
                 if candidates:
                     break

@@ -116,8 +116,12 @@ class MissingModel:
         runs into a new collection year would start before that year's first episode
         (578/581)."""
         decoms = sorted(e.decom for e in period.episodes)
+        changes = set(decoms[1:])
         for m in episodes:
             if period.start <= m.start <= period.end:
+                if m.start in changes:  # not on the day of a move, which is in two episodes
+                    m.start += 1
+                    m.end = max(m.end, m.start)
                 i = bisect.bisect_right(decoms, m.start)
                 if i < len(decoms) and decoms[i] <= m.end:
                     m.end = decoms[i] - 1
