@@ -98,7 +98,8 @@ class MissingModel:
             if child.uasc and period.episodes[-1].rec == "E8":
                 # went missing and never came back: care ends while missing (rule 577 holds),
                 # from the last placement (575)
-                start = max(period.episodes[-1].decom, period.end - self.rng.randrange(10, 60))
+                # (the day after it started: a move day is in two episodes)
+                start = max(period.episodes[-1].decom + 1, period.end - self.rng.randrange(10, 60))
                 out[:] = [m for m in out if m.end < start]
                 if start <= self.timeline.as_at:
                     out.append(

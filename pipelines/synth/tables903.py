@@ -26,12 +26,23 @@ URN_BLANK_FROM = 2025
 H5_URN_FROM = P2_LAST_DAY.toordinal()
 
 
-def urn_code(ep: Episode, year: int, cover: int) -> str:
-    """The URN of an episode as the return of collection ``year`` (known at ``cover``)
-    writes it."""
-    if ep.place == "H5" and (year < 2023 or min(ep.dec, cover + 1) < H5_URN_FROM):
+def urn_code(ep: Episode, year: int, placed_until: int) -> str:
+    """The URN of an episode as the return of collection ``year`` writes it; the placement
+    it belongs to lasts until ``placed_until`` (as far as the return knows)."""
+    if ep.place == "H5" and (year < 2023 or placed_until < H5_URN_FROM):
         return URN_NOT_APPLICABLE
     return "" if ep.urn == URN_NOT_APPLICABLE and year >= URN_BLANK_FROM else ep.urn
+
+
+def _placement_ends(episodes: list[Episode]) -> list[int]:
+    """For each episode, the end of the placement it is part of (the last of the following
+    episodes with the same placement: a change of legal status keeps the placement)."""
+    ends = [ep.dec for ep in episodes]
+    for i in range(len(episodes) - 2, -1, -1):
+        a, b = episodes[i], episodes[i + 1]
+        if (a.place, a.urn, a.pl_post, a.provider) == (b.place, b.urn, b.pl_post, b.provider):
+            ends[i] = ends[i + 1]
+    return ends
 
 
 def _d(day: int, known_by: int) -> str:
@@ -144,7 +155,8 @@ class Tables903:
         for period in child.periods:
             if period.start > cover or period.end < start:
                 continue
-            for ep in period.episodes:
+            placement_end = _placement_ends(period.episodes)
+            for ep, placed_until in zip(period.episodes, placement_end, strict=True):
                 if ep.decom > cover or ep.dec < start:
                     continue
                 ended = ep.dec <= cover
@@ -164,7 +176,7 @@ class Tables903:
                         ep.reason if ended else "",
                         home,
                         ep.pl_post,
-                        urn_code(ep, year, cover),
+                        urn_code(ep, year, min(placed_until, cover + 1)),
                     )
                 )
         return rows
