@@ -61,6 +61,8 @@ class PlacementTimeline:
                 return rng.choice(("Z11", "Z12", "Z13", "Z14")) if day >= PLACE_2025_START else "K2"
             if kind == "P1" and ls_at(day) not in ("C1", "C2"):
                 return "U6"
+            if kind == "S1" and day < add_years(child.dob, 4):
+                return "U6"  # residential schools from age 4 (rule 373)
             return kind
 
         age = (start - child.dob) / YEAR

@@ -57,17 +57,18 @@ SAMPLE = 400
 CANDIDATES = 24
 
 #: By kind of placement: chance it is outside the LA, median miles from home, and the
-#: spread (sigma of the lognormal). Assumptions, calibrated so that ~38 % of children
-#: looked after are placed outside the LA and ~17 % more than 20 miles from home.
+#: spread (sigma of the lognormal). Assumptions, calibrated so that in Hampshire ~35 % of
+#: children looked after at 31 March are placed outside the LA and ~18 % more than 20
+#: miles from home (England 2015: 37 % outside, 18 % over 20 miles).
 PROFILES: dict[str, tuple[float, float, float]] = {
-    "kin": (0.30, 5.0, 1.2),  # U1–U3: relatives and friends, mostly near, some anywhere
-    "foster_own": (0.14, 6.0, 0.8),  # U4–U6 with the LA's own carers
+    "kin": (0.32, 5.0, 1.2),  # U1–U3: relatives and friends, mostly near, some anywhere
+    "foster_own": (0.18, 6.0, 0.8),  # U4–U6 with the LA's own carers
     "foster_other_la": (0.85, 12.0, 0.8),  # another LA's carers (PR2)
-    "foster_agency": (0.42, 12.0, 0.9),  # independent fostering agencies
-    "adoption": (0.55, 18.0, 0.9),  # A3–A6
-    "home": (0.58, 24.0, 0.9),  # K2, R1: children's homes
+    "foster_agency": (0.48, 10.0, 0.9),  # independent fostering agencies
+    "adoption": (0.55, 15.0, 0.9),  # A3–A6
+    "home": (0.62, 20.0, 0.9),  # K2, R1: children's homes
     "secure": (0.85, 45.0, 0.8),  # K1
-    "supported": (0.25, 7.0, 0.9),  # K3, H5, P2
+    "supported": (0.30, 7.0, 0.9),  # K3, H5, P2
     "school": (0.70, 35.0, 0.8),  # S1
     "health": (0.25, 8.0, 1.0),  # R2, R3, T1
     "custody": (0.90, 40.0, 0.7),  # R5
@@ -226,7 +227,10 @@ class Places:
         own_provision = provider == "PR1" and place not in _FOSTER_OR_ADOPTION
         pool = self.outside if not own_provision and rng.random() < p_out else self.inside
         target = median * math.exp(sigma * rng.gauss(0.0, 1.0)) * pcs.METRES_PER_MILE
-        return pool.rows.postcode(pool.nearest_to(rng, e, n, target))
+        while True:  # never the home itself (rule 392d: only placements with parents)
+            postcode = pool.rows.postcode(pool.nearest_to(rng, e, n, target))
+            if postcode != home:
+                return postcode
 
 
 @cache
@@ -298,6 +302,9 @@ def _district_homes(own: pcs.Postcodes, me: LaGeography, districts) -> dict[str,
             mask = radius <= central_r
         else:
             mask = (best == compass.index(district)) & (radius > central_r)
+            if not mask.any():  # nothing lies that way (small islands): the furthest that way
+                k = compass.index(district)
+                mask = scores[k] >= np.quantile(scores[k], 1 - 1 / len(compass))
         rows = np.flatnonzero(mask).tolist()
         if not rows:
             raise ValueError(f"no postcode for district {district.name} of LA {me.la_code}")
