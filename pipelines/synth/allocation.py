@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from datetime import date
 
 from pipelines.synth.care_tables import choose, table
 from pipelines.synth.config import Timeline
@@ -132,11 +133,23 @@ def allocate(
         if end < seg.end:
             next_reason = "LEFTRL" if end == chosen.end else choose(rng, OTHER_REASONS)
             gap_chance = 0.05 if seg.case_type == "CLA" else 0.03
-            # a new worker within a week (SW10STG2: +/- 7 days between episodes)
+            # a new worker within days (SW10STG2: +/- 7 days between episodes), and by 31
+            # March: the year's last social worker episode does not end in its last days
+            # with none after it (SW11bSTG2)
             gap = rng.randrange(1, TRANSFER_DAYS + 1) if random_() < gap_chance else 0
+            march = _march_31_after(end)
+            if end < march < end + gap:
+                gap = march - end
             heapq.heappush(requests, (end + gap, seq, i, next_reason))
             seq += 1
     return out
+
+
+def _march_31_after(day: int) -> int:
+    """The first 31 March on or after ``day``."""
+    when = date.fromordinal(day)
+    march = date(when.year, 3, 31)
+    return (march if march >= when else date(when.year + 1, 3, 31)).toordinal()
 
 
 class _InPost:
