@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import heapq
 import random
-from datetime import date
 
 from pipelines.synth.care_tables import choose, table
 from pipelines.synth.config import Timeline
-from pipelines.synth.dates import NEVER
+from pipelines.synth.dates import NEVER, year_end
 from pipelines.synth.model import Segment, Spell
 from pipelines.synth.segments import TRANSFER_DAYS
 from pipelines.synth.teams import TeamIndex
@@ -137,19 +136,12 @@ def allocate(
             # March: the year's last social worker episode does not end in its last days
             # with none after it (SW11bSTG2)
             gap = rng.randrange(1, TRANSFER_DAYS + 1) if random_() < gap_chance else 0
-            march = _march_31_after(end)
-            if end < march < end + gap:
+            march = year_end(end)
+            if end <= march < end + gap:
                 gap = march - end
             heapq.heappush(requests, (end + gap, seq, i, next_reason))
             seq += 1
     return out
-
-
-def _march_31_after(day: int) -> int:
-    """The first 31 March on or after ``day``."""
-    when = date.fromordinal(day)
-    march = date(when.year, 3, 31)
-    return (march if march >= when else date(when.year + 1, 3, 31)).toordinal()
 
 
 class _InPost:

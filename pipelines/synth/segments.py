@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 
 from pipelines.synth.config import Timeline
-from pipelines.synth.dates import NEVER, add_years
+from pipelines.synth.dates import NEVER, add_years, year_end
 from pipelines.synth.model import Child, Segment
 from pipelines.synth.teams import TeamIndex
 
@@ -67,6 +67,9 @@ class Casework:
                 first = max(period.start - rng.randrange(30, 300), child.dob + 1)
                 parts.append((case_type, "CHILD_IN_NEED", child.district, first, period.start))
             delay = rng.randrange(1, TRANSFER_DAYS + 1) if rng.random() < 0.02 else 0
+            # allocated by 31 March at the latest (SW11bSTG2: no episode ends in the year's
+            # last days with none after it)
+            delay = min(delay, year_end(period.start) - period.start)
             if child.disabled:
                 service, district = "DISABILITY", child.district
             else:

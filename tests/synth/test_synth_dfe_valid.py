@@ -31,7 +31,7 @@ def hampshire_runs(small) -> list[ValidationRun]:
 def north_yorkshire(tmp_path_factory) -> ValidationRun:
     out = tmp_path_factory.mktemp("north_yorkshire")
     generate(
-        SynthConfig(out=out, las=("815",), years=2, scale=0.08, as_at=date(2026, 5, 31), quiet=True)
+        SynthConfig(out=out, las=("815",), years=3, scale=0.08, as_at=date(2026, 5, 31), quiet=True)
     )
     return validate_return(final_returns(out, "815")[-1], "815")
 
