@@ -336,9 +336,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--la", help="DfE LA code (default: the landing folder's)")
     parser.add_argument("--no-previous", action="store_true", help="do not supply last year")
     parser.add_argument("--json", action="store_true", help="print JSON rows, one a line")
+    parser.add_argument(
+        "--shared-frames",
+        action="store_true",
+        help="run the engine unchanged: rules see each other's writes (dfe903_known)",
+    )
     args = parser.parse_args(argv)
     la = args.la or args.folder.resolve().parent.parent.parent.name
-    run = validate_return(args.folder, la, previous=not args.no_previous)
+    run = validate_return(
+        args.folder, la, previous=not args.no_previous, shared_frames=args.shared_frames
+    )
     if args.json:
         for row in run.rows():
             print(json.dumps(row, default=str))

@@ -161,6 +161,14 @@ KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
         condition_text="PL_POST lies in one of " + ", ".join(NEW_SINCE_2021),
     ),
     FalsePositive(
+        "1015",
+        "Compares the LA of placement of own provision with the LA making the return; "
+        "placements in the authorities that the validator's 2021 lookup lacks (see 169) "
+        "get no LA of placement, so own provision inside those LAs is flagged.",
+        condition=_placed_in_new_authority,
+        condition_text="PL_POST lies in one of " + ", ".join(NEW_SINCE_2021),
+    ),
+    FalsePositive(
         "241",
         "Compares the LA of a K3 placement with the LA making the return, where the DfE "
         "rule (quoted in the rule's own comment) compares it with the LAs where the "
