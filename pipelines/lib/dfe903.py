@@ -258,7 +258,9 @@ def _run_from(
     findings = []
     for f in result["findings"]:
         rule = rules.get(f["rule"])
-        known = known_false_positive(f["rule"], year, prev is not None)
+        known = known_false_positive(
+            f["rule"], year, prev is not None, result.get("shared_frames", False)
+        )
         if known is not None and known.condition is not None:
             row = rows.get(f["previous"], f["table"], f["line"])
             child = partial(rows.child, f["previous"], f["child"])

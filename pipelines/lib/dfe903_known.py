@@ -264,6 +264,29 @@ KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
     ),
 )
 
+
+def _missing_while_episode_open(row: Row, child: Callable[[str], list[Row]]) -> bool:
+    start = _day(row.get("MIS_START", ""))
+    return row.get("MIS_END") == "" and any(
+        e.get("DEC") == "" and (_day(e.get("DECOM", "")) or date.max) <= (start or date.min)
+        for e in child("episodes")
+    )
+
+
+#: Findings that appear only when the engine runs unchanged (``--shared-frames``): rule 365
+#: writes 31 March into every blank DEC of the shared episodes before these rules run.
+SHARED_FRAMES_FALSE_POSITIVES: tuple[FalsePositive, ...] = tuple(
+    FalsePositive(
+        code,
+        "With the engine's shared frames, rule 365 has already written 31 March into the "
+        "blank DEC of every open episode, so a missing period still open at 31 March looks "
+        "like one that outlived its placement or period of care.",
+        condition=_missing_while_episode_open,
+        condition_text="MIS_END blank and the episode it started in still open",
+    )
+    for code in ("575", "577")
+)
+
 #: Rules that raise on any data: reported as "not run" with the error, never as passed.
 KNOWN_CRASHES: dict[str, str] = {
     "231": "reads a header column UASC_STATUS that the validator never creates (the UASC "
@@ -272,9 +295,13 @@ KNOWN_CRASHES: dict[str, str] = {
 }
 
 
-def known_false_positive(rule: str, collection_year: str, previous: bool) -> FalsePositive | None:
-    """The documented false positive for ``rule`` in ``collection_year``, if any."""
-    for known in KNOWN_FALSE_POSITIVES:
+def known_false_positive(
+    rule: str, collection_year: str, previous: bool, shared_frames: bool = False
+) -> FalsePositive | None:
+    """The documented false positive for ``rule`` in ``collection_year`` (with the
+    previous year supplied or not, the engine's frames shared or not), if any."""
+    extra = SHARED_FRAMES_FALSE_POSITIVES if shared_frames else ()
+    for known in (*KNOWN_FALSE_POSITIVES, *extra):
         if known.rule == rule and known.applies(collection_year, previous):
             return known
     return None
