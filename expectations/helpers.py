@@ -115,6 +115,23 @@ def header_dob(frame: pd.DataFrame, batch: Batch) -> pd.Series:
     return pd.to_datetime(lookup(frame, header, key, "dob__date")).astype("datetime64[ns]")
 
 
+def same_dob_as_header(frame: pd.DataFrame, batch: Batch) -> pd.Series:
+    """True where DOB equals the header's DOB of the child in the same extract, or either is
+    blank or unreadable, or the child has no header row (other rules report those): the
+    DfE's INT11-INT18, one DOB per child across the tables of an extract."""
+    header = header_dob(frame, batch)
+    dob = frame["dob__date"]
+    return dob.isna() | header.isna() | (dob == header)
+
+
+def same_sex_as_header(frame: pd.DataFrame, batch: Batch) -> pd.Series:
+    """True where SEX equals the header's SEX of the child in the same extract, or either is
+    blank, or the child has no header row (the DfE's INT21)."""
+    key = [*extract_key(frame), "child"]
+    header_sex = lookup(frame, batch.table("header"), key, "sex")
+    return frame["sex"].isna() | header_sex.isna() | (frame["sex"] == header_sex)
+
+
 def ordered(frame: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
     """Rows sorted by extract, child and ``by``; the original index is kept."""
     return frame.sort_values([*extract_key(frame), "child", *by], kind="stable")

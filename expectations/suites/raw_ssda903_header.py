@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_blank, unique
+from expectations.rules import Example, Suite, check, id_format, in_set, is_date, not_blank, unique
 from pipelines.lib import codesets
 
 
@@ -41,6 +41,7 @@ SUITE = Suite(
             "child",
             bad=Example({"child": None}),
         ),
+        id_format("CSC-HEADER-ID-FORMAT", "child", bad=Example({"child": "C 5"})),
         unique(
             "CSC-HEADER-KEY",
             "The same CHILD appears more than once in the header",

@@ -26,7 +26,7 @@ def test_rule_codes_are_unique_and_at_least_sixty_are_dfe_rules():
 def test_dfe_codes_look_like_dfe_codes_and_local_rules_are_marked_csc():
     for rule in ALL_RULES:
         if rule.is_dfe:
-            assert re.fullmatch(r"\d{3,4}[A-Za-z]?|SW\d{2}STG\d", rule.code), rule.code
+            assert re.fullmatch(r"\d{3,4}[A-Za-z]?|SW\d{2}STG\d|INT\d{2}", rule.code), rule.code
         else:
             assert re.fullmatch(r"CSC-[A-Z0-9]+(?:-[A-Z0-9_]+)+", rule.code), rule.code
 
