@@ -17,7 +17,6 @@ Source = Literal["ssda903", "local"]
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 
 
-
 @dataclass(frozen=True)
 class IdPattern:
     """What an identifier column may hold: the whole value (after trimming) matches ``regex``."""

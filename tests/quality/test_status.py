@@ -78,6 +78,8 @@ def test_status_is_replaced_atomically_and_leaves_no_temporary_file(landing, con
         "dq_runs",
         "dq_issues",
         "extract_status",
+        "landing_problems",
+        "volume_checks",
         "status_info",
     }
 
