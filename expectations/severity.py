@@ -258,6 +258,11 @@ WARNINGS.update(
         "INT18": _UNUSED + " (DOB of uasc.csv; the header's is read)",
         "INT21": _UNUSED + " (SEX)",
         "CSC-SWE-DOB": _UNUSED + " (DOB of sw_episodes.csv; the header's is read)",
+        # IDs across years: looked at after loading, on every year of the LA; warnings only
+        # (a rule that needs other extracts never blocks one).
+        "CSC-HEADER-ID-SHAPE": "cross-extract: a renumbered case system counts children twice",
+        "CSC-HEADER-ID-GAP": "cross-extract: a reused or changed ID joins two children",
+        "CSC-HEADER-ID-CHANGED": "cross-extract: one child under two IDs is counted twice",
     }
 )
 
