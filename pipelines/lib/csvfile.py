@@ -97,9 +97,18 @@ def parse_csv(
         columns: dict[str, list[str | None]] = {c.lower(): [] for c in spec.columns}
         appenders = [(columns[col.lower()].append, i) for col, i in index.items()]
         source_rows: list[int] = []
+        names = [h.strip().upper() for h in header]
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
+            if row[0].strip().upper() == names[0] and [v.strip().upper() for v in row] == names:
+                raise FileRejected(  # the whole-file check finds exact repeats; this, any case
+                    shown,
+                    "FILE-REPEATED-HEADER",
+                    "the header row is repeated (in another case or spacing): the file looks "
+                    "like several exports joined together; keep the first header row only",
+                    line=reader.line_num,
+                )
             if len(row) != width:
                 last = reader.line_num >= scan.lines
                 hint = " (the file looks cut short)" if last and len(row) < width else ""

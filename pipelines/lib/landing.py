@@ -24,6 +24,7 @@ from pathlib import Path
 from pipelines.lib.contract import LOCAL_TABLES, SSDA903_TABLES, Source, TableSpec
 
 LA_CODE = re.compile(r"^\d{3}$")
+_TABLE_FILES = {t.file_name for t in (*SSDA903_TABLES, *LOCAL_TABLES)}
 COLLECTION_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -234,13 +235,25 @@ class _Scanner:
             self.scan.extracts.append(Extract(la, source, year, date, path))
 
     def misplaced(self, path: Path, expected: str, **where) -> None:
-        self.problem(
-            path,
-            f"a file where the contract expects a folder: an extract's files go in "
-            f"{expected}{path.name}; not read",
-            "LANDING-MISPLACED-FILE",
-            **where,
-        )
+        """A file where the contract expects a folder: rejected if it is named as a table of
+        the contract (an extract's file in the wrong place), else listed, not read."""
+        if path.name.lower() in _TABLE_FILES:
+            self.problem(
+                path,
+                f"a file of the contract in the wrong place: an extract's files go in "
+                f"{expected}{path.name}; not read",
+                "LANDING-MISPLACED-FILE",
+                **where,
+            )
+        else:
+            self.problem(
+                path,
+                f"not part of the data contract (extracts are folders: {expected}); listed, "
+                "not read",
+                "LANDING-UNKNOWN-ENTRY",
+                "warning",
+                **where,
+            )
 
 
 def la_folders(root: Path) -> list[str]:
