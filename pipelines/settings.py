@@ -55,9 +55,10 @@ def get_settings() -> Settings:
         warehouse_path=_path("CSC_DUCKDB_PATH", data / "warehouse.duckdb"),
         serving_dir=_path("CSC_SERVING_DIR", data / "serving"),
         alert_webhook=os.environ.get("CSC_ALERT_WEBHOOK") or None,
-        confirm_empty=tuple(
-            p.strip().strip("/")
-            for p in re.split(r"[,\s]+", os.environ.get("CSC_CONFIRM_EMPTY", ""))
-            if p.strip()
-        ),
+        confirm_empty=confirmed_files(os.environ.get("CSC_CONFIRM_EMPTY", "")),
     )
+
+
+def confirmed_files(text: str) -> tuple[str, ...]:
+    """The files of a ``CSC_CONFIRM_EMPTY`` value (separated by commas or white space)."""
+    return tuple(p.strip("/") for p in re.split(r"[,\s]+", text or "") if p.strip("/"))
