@@ -31,7 +31,7 @@ class ParsedFile:
     spec: TableSpec
     path: Path
     columns: dict[str, list[str | None]]  # contract column (lower case) -> values
-    source_rows: list[int]  # line number of each row (header = 1)
+    source_rows: list[int]  # line each row starts on (header = 1)
     fingerprint: str
     warnings: list[str] = field(default_factory=list)
 
@@ -98,7 +98,9 @@ def parse_csv(
         appenders = [(columns[col.lower()].append, i) for col, i in index.items()]
         source_rows: list[int] = []
         names = [h.strip().upper() for h in header]
+        end = reader.line_num  # the line the previous record ended on
         for row in reader:
+            start, end = end + 1, reader.line_num  # a quoted line break spans lines
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
             if row[0].strip().upper() == names[0] and [v.strip().upper() for v in row] == names:
@@ -107,20 +109,20 @@ def parse_csv(
                     "FILE-REPEATED-HEADER",
                     "the header row is repeated (in another case or spacing): the file looks "
                     "like several exports joined together; keep the first header row only",
-                    line=reader.line_num,
+                    line=start,
                 )
             if len(row) != width:
-                last = reader.line_num >= scan.lines
+                last = end >= scan.lines
                 hint = " (the file looks cut short)" if last and len(row) < width else ""
                 raise FileRejected(
                     shown,
                     "FILE-FIELD-COUNT",
                     f"row has {len(row)} fields but the header has {width}{hint}",
-                    line=reader.line_num,
+                    line=start,
                 )
             for append, i in appenders:
                 append(row[i].strip() or None)
-            source_rows.append(reader.line_num)
+            source_rows.append(start)
     except csv.Error as exc:
         raise FileRejected(
             shown, "FILE-CSV", f"not valid CSV: {exc}", line=reader.line_num

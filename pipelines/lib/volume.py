@@ -196,7 +196,7 @@ def compare(
                     f"{file} was supplied in the extract of {before_date} ({before:,} rows) "
                     "but is missing from this one: its KPIs will say 'not supplied' "
                     "[rule VOLUME-NOT-SUPPLIED]",
-                    None,
+                    file,
                     previous=before,
                 )
             )
