@@ -91,8 +91,8 @@ def test_volume_findings_are_listed_against_the_extract_they_were_compared_with(
         "0",
         "No",
     )
-    assert "set CSC_CONFIRM_EMPTY=851/ssda903/2024-25/2024-11-30/missing.csv" in (
-        blocked["message"]
+    assert (
+        "set CSC_CONFIRM_EMPTY=851/ssda903/2024-25/2024-11-30/missing.csv" in (blocked["message"])
     )
     assert (confirmed["what"], confirmed["in_use"], confirmed["previous_extract_date"]) == (
         "▲ Warning",
