@@ -218,14 +218,6 @@ def _list_extract(extract: Extract, root: Path) -> tuple[dict[str, Path], list[s
 def _too_many_lines(file: _OpenFile, previous_rows: int | None) -> None:
     """Reject, before parsing, a file with far more lines than its table can hold."""
     lines = file.scan.data_lines
-    if lines > bands.MAX_FILE_ROWS:
-        raise FileRejected(
-            file.shown,
-            "FILE-TOO-LARGE",
-            f"the file has {lines:,} lines after its header, more than any one LA's "
-            f"{file.spec.file_name} can hold ({bands.MAX_FILE_ROWS:,}): it was not parsed; "
-            "check the export for junk appended or rows joined many times over",
-        )
     if previous_rows and lines > max(bands.SURGE_FACTOR * previous_rows, bands.SURGE_MIN_ROWS):
         raise FileRejected(
             file.shown,
@@ -233,6 +225,14 @@ def _too_many_lines(file: _OpenFile, previous_rows: int | None) -> None:
             f"the file has {lines:,} lines after its header, {lines / previous_rows:,.0f} times "
             f"the {previous_rows:,} rows of {file.spec.file_name} in the extract loaded now: it "
             "was not parsed; check the export for junk appended or rows duplicated",
+        )
+    if lines > bands.MAX_FILE_ROWS:
+        raise FileRejected(
+            file.shown,
+            "FILE-TOO-LARGE",
+            f"the file has {lines:,} lines after its header, more than any one LA's "
+            f"{file.spec.file_name} can hold ({bands.MAX_FILE_ROWS:,}): it was not parsed; "
+            "check the export for junk appended or rows joined many times over",
         )
 
 
