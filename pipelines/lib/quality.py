@@ -678,14 +678,16 @@ def control_character_rows(
         cols = [c.lower() for c in spec.columns]
         where = " or ".join(f"regexp_matches({c}, '{_CONTROL_CLASS}')" for c in cols)
         params: list = []
-        sql = (
-            f"select count(*), min(source_file), min(source_row) from {spec.raw_table} "
-            f"where ({where})"
-        )
+        las_filter = ""
         if las is not None:
-            sql += f" and la_code in ({', '.join('?' for _ in las) or 'null'})"
+            las_filter = f" and la_code in ({', '.join('?' for _ in las) or 'null'})"
             params = las
-        count, file, line = con.execute(sql, params).fetchone()
-        if count:
-            found[spec.name] = (int(count), file, line)
+        sql = (
+            "select count(*) over (), source_file, source_row from "
+            f"{spec.raw_table} where ({where}){las_filter} "
+            "order by source_file, source_row limit 1"
+        )
+        row = con.execute(sql, params).fetchone()
+        if row:
+            found[spec.name] = (int(row[0]), row[1], row[2])
     return found
