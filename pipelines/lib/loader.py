@@ -1,9 +1,12 @@
 """Load the winning extracts of the landing folder into the raw layer, one extract at a time.
 
 For each (LA, 903 collection year) and each LA's local snapshots, the newest extract
-wins. An extract is loaded whole or not at all: every file is read and checked first
+wins. An extract is loaded whole or not at all: every file is opened without following a
+link and checked whole, streamed (:mod:`pipelines.lib.filecheck`), a file far bigger than
+its table was in the extract loaded now is rejected unparsed, then every file is parsed
 (:mod:`pipelines.lib.csvfile`), and only when all pass are the previous rows of that
-(LA, year) replaced, in one transaction. A rejected extract leaves what was loaded
+(LA, year) replaced, in one transaction. What the landing folder holds besides extracts is
+recorded per LA in ``raw_meta.landing_problems``. A rejected extract leaves what was loaded
 before untouched and is recorded, with the reason, in ``raw_meta.load_events``; the
 loader then tries the next newest extract that is still newer than what is loaded.
 Re-running the same extract changes nothing (``unchanged``); an extract older than the

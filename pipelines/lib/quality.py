@@ -379,14 +379,13 @@ def store(
         return
     issues = [issue_rows(v, run_id, checked_at) for v in verdicts]
     issues_frame = pd.concat(issues, ignore_index=True) if issues else None
+
+    def where(v: ExtractVerdict) -> list:
+        return [run_id, checked_at, v.la_code, v.source, v.collection_year, v.extract_date]
+
     runs = [
         [
-            run_id,
-            checked_at,
-            v.la_code,
-            v.source,
-            v.collection_year,
-            v.extract_date,
+            *where(v),
             v.outcome,
             sum(f.count for f in v.errors) + len(v.volume_errors),
             sum(f.count for f in v.warnings) + len(v.volume_warnings),
@@ -400,12 +399,7 @@ def store(
     ]
     volume_rows = [
         [
-            run_id,
-            checked_at,
-            v.la_code,
-            v.source,
-            v.collection_year,
-            v.extract_date,
+            *where(v),
             v.previous_extract_date,
             f.table,
             f.source_file,
