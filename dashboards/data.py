@@ -557,7 +557,7 @@ def rejected_loads(la: str) -> pd.DataFrame:
     delivery was blocked: it is newer than the snapshot when a run stopped before
     publishing), else from the snapshot's copy of the load events.
     """
-    if "extract_status" in status_tables():
+    if "landing_problems" in status_tables():  # a status file written by this version
         return _status_query(_sql("status_blocked"), {"la": la})
     if not has_table("meta.load_events"):
         return _empty(["loaded_at", "source", "collection_year", "extract_date", "source_file"])
@@ -785,6 +785,63 @@ def dq_issues(
         return _empty(DQ_ISSUE_COLUMNS)
     params = {"la": la, "year": year, "severity": severity, "rule": rule, "file": file}
     return _status_query(_sql("dq_issues"), params)
+
+
+LANDING_PROBLEM_COLUMNS = [
+    "la_code",
+    "source",
+    "collection_year",
+    "path",
+    "rule_code",
+    "severity",
+    "message",
+    "seen_at",
+]
+VOLUME_COLUMNS = [
+    "la_code",
+    "source",
+    "collection_year",
+    "extract_date",
+    "previous_extract_date",
+    "table_name",
+    "source_file",
+    "rule_code",
+    "severity",
+    "column_name",
+    "month",
+    "previous_value",
+    "current_value",
+    "message",
+    "is_served",
+    "checked_at",
+]
+
+
+def landing_problems(la: str | None = None) -> pd.DataFrame:
+    """What the latest scan found in the landing folder besides extracts: rejected (severity
+    error) or listed, not read (warning). Entries outside any LA folder only for every LA."""
+    if "landing_problems" not in status_tables():
+        return _empty(LANDING_PROBLEM_COLUMNS)
+    return _status_query(
+        f"select {', '.join(LANDING_PROBLEM_COLUMNS)} from landing_problems "
+        "where ($la::varchar is null or la_code = $la) "
+        "order by severity = 'warning', la_code nulls first, path",
+        {"la": la},
+    )
+
+
+def volume_checks(la: str | None = None, served_only: bool = False) -> pd.DataFrame:
+    """Volume and distribution findings of the latest check of each extract, against the
+    previous accepted extract; ``served_only``: of the extracts being served only."""
+    if "volume_checks" not in status_tables():
+        return _empty(VOLUME_COLUMNS)
+    return _status_query(
+        f"select {', '.join(VOLUME_COLUMNS)} from volume_checks "
+        "where ($la::varchar is null or la_code = $la) and (not $served or is_served) "
+        "order by severity, la_code, source, collection_year desc, extract_date desc, "
+        "table_name, rule_code",
+        {"la": la, "served": served_only},
+    )
 
 
 def published_extracts() -> pd.DataFrame:

@@ -114,6 +114,8 @@ DQ_RULES_TABLE = "dq-issues-by-rule"
 DQ_FILES_TABLE = "dq-issues-by-file"
 DQ_CHILDREN_TABLE = "dq-issues-by-child"
 DQ_ROWS_TABLE = "dq-failing-rows"
+DQ_LANDING_TABLE = "dq-landing-problems"
+DQ_VOLUME_TABLE = "dq-volume-checks"
 
 
 def grid(name: str) -> dict[str, str]:

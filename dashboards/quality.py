@@ -16,6 +16,10 @@ STATUS_TEXT = {
     "warnings": "▲ Published with warnings",
     "blocked": "■ Blocked",
 }
+#: What happened to an entry of the landing folder that is not an extract.
+LANDING_TEXT = {"error": "■ Rejected", "warning": "▲ Listed, not read"}
+#: A volume finding, in words with a shape.
+VOLUME_TEXT = {"error": "■ Blocks the extract", "warning": "▲ Warning"}
 CROSS_EXTRACT_FILE = "(checked across extracts)"
 NO_YEAR = "–"  # local extracts have no collection year
 SHORT_REASON = 240  # characters of a reason shown in the extract-status grid
@@ -215,3 +219,39 @@ def freshness_rows(
 
 def _timestamp(value: dt.date | None) -> pd.Timestamp:
     return pd.NaT if value is None else pd.Timestamp(value)
+
+
+def landing_rows(problems: pd.DataFrame) -> pd.DataFrame:
+    """The landing folder's entries that are not extracts, as shown: what happened in words."""
+    out = problems.copy()
+    out["what"] = [LANDING_TEXT.get(s, s) for s in out["severity"]]
+    out["la_code"] = out["la_code"].fillna(NO_YEAR)
+    return out
+
+
+def volume_rows(findings: pd.DataFrame) -> pd.DataFrame:
+    """Volume findings as shown: before and now as rows, events or a blank share."""
+    out = findings.copy()
+    share = out["rule_code"] == "VOLUME-BLANKS"
+    out["before"] = [_amount(v, s) for v, s in zip(out["previous_value"], share, strict=True)]
+    out["now"] = [_amount(v, s) for v, s in zip(out["current_value"], share, strict=True)]
+    out["what"] = [VOLUME_TEXT.get(s, s) for s in out["severity"]]
+    out["in_use"] = ["Yes" if v is True else "No" for v in out["is_served"]]
+    out["collection_year"] = out["collection_year"].fillna(NO_YEAR)
+    return out
+
+
+def _amount(value: Any, is_share: bool) -> str | None:
+    if fmt.is_missing(value):
+        return None
+    return f"{float(value):.0%}" if is_share else f"{int(value):,}"
+
+
+def volume_alerts(findings: pd.DataFrame) -> list[str]:
+    """One line per volume finding, for the freshness banner: its first clause (the file and
+    the numbers) and its rule."""
+    lines = []
+    for r in findings.to_dict("records"):
+        first = short_reason(r["message"]) or ""
+        lines.append(first if "[rule " in first else f"{first} [rule {r['rule_code']}]")
+    return lines

@@ -39,9 +39,9 @@ class Case:
         return source_file(self.la_code, self.suite)
 
 
-def source_file(la_code: str, suite: Suite) -> str:
+def source_file(la_code: str, suite: Suite, year: str = COLLECTION_YEAR) -> str:
     if suite.source == "ssda903":
-        return f"{la_code}/ssda903/{COLLECTION_YEAR}/{EXTRACT_DATE}/{suite.table_name}.csv"
+        return f"{la_code}/ssda903/{year}/{EXTRACT_DATE}/{suite.table_name}.csv"
     return f"{la_code}/local/{EXTRACT_DATE}/{suite.table_name}.csv"
 
 
@@ -58,17 +58,21 @@ def _rows(case: Case, suite: Suite) -> list[dict]:
 
 
 def case_records(case: Case) -> dict[str, list[dict]]:
-    """Every table of the case's extract as records, with lineage as the loader writes it."""
+    """Every table of the case's extract as records, with lineage as the loader writes it.
+
+    A context row of a 903 table may name another ``collection_year``: it is then a row of
+    that year's return of the same LA (for the rules that look across years)."""
     tables = {}
     for suite in ALL_SUITES:
-        lineage = {"la_code": case.la_code, "extract_date": EXTRACT_DATE}
-        if suite.source == "ssda903":
-            lineage["collection_year"] = COLLECTION_YEAR
-        file = source_file(case.la_code, suite)
-        tables[suite.table_name] = [
-            {**row, **lineage, "source_file": file, "source_row": i + 2}
-            for i, row in enumerate(_rows(case, suite))
-        ]
+        records = []
+        for i, row in enumerate(_rows(case, suite)):
+            lineage = {"la_code": case.la_code, "extract_date": EXTRACT_DATE}
+            if suite.source == "ssda903":
+                lineage["collection_year"] = row.get("collection_year") or COLLECTION_YEAR
+            year = lineage.get("collection_year", COLLECTION_YEAR)
+            file = source_file(case.la_code, suite, year)
+            records.append({**row, **lineage, "source_file": file, "source_row": i + 2})
+        tables[suite.table_name] = records
     return tables
 
 

@@ -115,6 +115,108 @@ def header_dob(frame: pd.DataFrame, batch: Batch) -> pd.Series:
     return pd.to_datetime(lookup(frame, header, key, "dob__date")).astype("datetime64[ns]")
 
 
+def same_dob_as_header(frame: pd.DataFrame, batch: Batch) -> pd.Series:
+    """True where DOB equals the header's DOB of the child in the same extract, or either is
+    blank or unreadable, or the child has no header row (other rules report those): the
+    DfE's INT11-INT18, one DOB per child across the tables of an extract."""
+    header = header_dob(frame, batch)
+    dob = frame["dob__date"]
+    return dob.isna() | header.isna() | (dob == header)
+
+
+def same_sex_as_header(frame: pd.DataFrame, batch: Batch) -> pd.Series:
+    """True where SEX equals the header's SEX of the child in the same extract, or either is
+    blank, or the child has no header row (the DfE's INT21)."""
+    key = [*extract_key(frame), "child"]
+    header_sex = lookup(frame, batch.table("header"), key, "sex")
+    return frame["sex"].isna() | header_sex.isna() | (frame["sex"] == header_sex)
+
+
+def id_shape(ids: pd.Series) -> pd.Series:
+    """An ID's shape: each run of letters becomes ``A``, each run of digits ``9`` (so
+    ``C01234`` is ``A9`` and ``850C12`` is ``9A9``); numbers growing a digit keep their shape."""
+    text = ids.astype(object).where(ids.notna(), "").astype(str)
+    return text.str.replace(r"[A-Za-z]+", "A", regex=True).str.replace(r"[0-9]+", "9", regex=True)
+
+
+def _year_number(frame: pd.DataFrame) -> pd.Series:
+    return frame["collection_year"].astype(str).str.slice(0, 4).astype(int)
+
+
+def id_shape_seen_in_other_years(frame: pd.DataFrame, _: Batch) -> pd.Series:
+    """True where CHILD is blank, the LA has one collection year loaded, or the ID's shape
+    is used by a child of another year of the LA (CSC-HEADER-ID-SHAPE)."""
+    shapes = pd.DataFrame(
+        {
+            "la": frame["la_code"],
+            "year": frame["collection_year"],
+            "shape": id_shape(frame["child"]),
+        }
+    )
+    years_of_la = shapes.groupby("la")["year"].transform("nunique")
+    years_of_shape = shapes.groupby(["la", "shape"])["year"].transform("nunique")
+    return frame["child"].isna() | (years_of_la < 2) | (years_of_shape > 1)
+
+
+def _present(frame: pd.DataFrame) -> set[tuple[str, int, str]]:
+    return set(zip(frame["la_code"], _year_number(frame), frame["child"], strict=True))
+
+
+def no_gap_in_years(frame: pd.DataFrame, _: Batch) -> pd.Series:
+    """True unless the child is in an earlier year's header of the LA and missing from the
+    year just before, which is loaded (CSC-HEADER-ID-GAP: gone, then back)."""
+    years = _year_number(frame)
+    loaded = set(zip(frame["la_code"], years, strict=True))
+    present = _present(frame)
+    first = frame.assign(_year=years).groupby(["la_code", "child"])["_year"].transform("min")
+    gap = [
+        child is not None
+        and (la, year - 1) in loaded
+        and (la, year - 1, child) not in present
+        and earliest < year - 1
+        for la, year, child, earliest in zip(
+            frame["la_code"], years, frame["child"], first, strict=True
+        )
+    ]
+    return ~pd.Series(gap, index=frame.index)
+
+
+#: The 903 SEX codes up to 2023-24 (1/2) in the codes used from 2024-25 (M/F/U).
+_SEX = {"1": "M", "2": "F"}
+
+
+def not_a_changed_id(frame: pd.DataFrame, batch: Batch) -> pd.Series:
+    """True unless the child is new this year while a child of the same DOB and SEX, looked
+    after at the end of last year (an open episode), is missing from this year's header:
+    the same child under a new ID (CSC-HEADER-ID-CHANGED), who would be counted twice."""
+    episodes = batch.table("episodes")
+    ok = pd.Series(True, index=frame.index)
+    if episodes is None or episodes.empty or frame.empty:
+        return ok
+    years = _year_number(frame)
+    present = _present(frame)
+    open_at_end = episodes[episodes["dec"].isna() & ~episodes["ls"].isin(["V3", "V4"])]
+    still_in_care = set(
+        zip(open_at_end["la_code"], _year_number(open_at_end), open_at_end["child"], strict=True)
+    )
+    sex = frame["sex"].map(lambda v: _SEX.get(v, v))
+    person: dict[tuple, list[str]] = {}
+    for la, year, child, dob, s in zip(
+        frame["la_code"], years, frame["child"], frame["dob__date"], sex, strict=True
+    ):
+        gone = (la, year, child) in still_in_care and (la, year + 1, child) not in present
+        if gone and pd.notna(dob):
+            person.setdefault((la, year + 1, dob, s), []).append(child)
+    for i, (la, year, child, dob, s) in enumerate(
+        zip(frame["la_code"], years, frame["child"], frame["dob__date"], sex, strict=True)
+    ):
+        if (la, year - 1, child) in present or pd.isna(dob):
+            continue
+        if person.get((la, year, dob, s)):
+            ok.iloc[i] = False
+    return ok
+
+
 def ordered(frame: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
     """Rows sorted by extract, child and ``by``; the original index is kept."""
     return frame.sort_values([*extract_key(frame), "child", *by], kind="stable")

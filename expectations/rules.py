@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from expectations.severity import Severity, severity_of
+from pipelines.lib.contract import ID_PATTERNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -288,4 +289,34 @@ def check(
         hint,
         scope,
         (flag, fn),
+    )
+
+
+def id_format(
+    code: str,
+    column: str,
+    *,
+    bad: Example,
+    good: Example | None = None,
+    joins: str = "the child's rows in the other tables",
+) -> Rule:
+    """The identifier ``column``, when not blank, matches its pattern in
+    :data:`pipelines.lib.contract.ID_PATTERNS` (the whole value)."""
+    pattern = ID_PATTERNS[column]
+    regex = pattern.regex
+
+    def ok(df, _):
+        values = df[column]
+        return values.isna() | values.astype(str).str.fullmatch(regex).fillna(False).astype(bool)
+
+    return check(
+        code,
+        f"{column.upper()} is not a valid ID: it must be {pattern.description}",
+        (column,),
+        ok,
+        bad=bad,
+        good=good,
+        hint=f"A space, comma, quote or line break in an ID stops it matching {joins} and "
+        "makes a second one in every count: export the case system's ID exactly "
+        f"({pattern.source}).",
     )

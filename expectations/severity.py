@@ -22,15 +22,19 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 _UNUSED = "no KPI reads this column"
+ID_SPLITS = "a malformed ID splits one child into two and reaches the child-level marts"
+ID_UNUSED = "no KPI or mart reads this table; the row is flagged"
 
 ERRORS: dict[str, str] = {
     # ----- header
     "CSC-HEADER-ID": "a child without an ID cannot be joined: every 903 KPI would drop the child",
+    "CSC-HEADER-ID-FORMAT": ID_SPLITS + " (every 903 KPI, dim_children, the child timeline)",
     "CSC-HEADER-KEY": "a child twice in the header is counted twice in every 903 KPI",
     "102": "DOB drives ages: statutory school age (PEPs), under-16 stability, care-leaver groups",
     "301": "a DOB after the year is impossible; every age-based KPI would misplace the child",
     # ----- episodes
     "CSC-EPISODES-ID": "an episode without a child cannot be counted in any looked-after KPI",
+    "CSC-EPISODES-ID-FORMAT": ID_SPLITS + " (every looked-after KPI)",
     "CSC-EPISODES-CHILD": "no header row means no DOB: age-based KPIs drop the child",
     "CSC-EPISODES-KEY": "a duplicated episode counts the child twice (cla_count, starts, ceased)",
     "CSC-EPISODES-DECOM": "DECOM defines 'looked after on d'; without it the episode is lost",
@@ -49,11 +53,13 @@ ERRORS: dict[str, str] = {
     "302": "care starting before birth breaks ages and the first period of care",
     # ----- reviews
     "CSC-REVIEWS-ID": "a review without a child cannot count towards reviews in date",
+    "CSC-REVIEWS-ID-FORMAT": ID_SPLITS + " (cla_review_in_date_pct)",
     "CSC-REVIEWS-KEY": "a duplicated review would not change the due date but hides a data fault",
     "166": "an unreadable review date breaks cla_review_in_date_pct",
     "CSC-REVIEWS-FUTURE": "a future review makes an overdue child look in date",
     # ----- missing (903)
     "CSC-MISSING-ID": "a missing episode without a child is lost from missing_cla_pct",
+    "CSC-MISSING-ID-FORMAT": ID_SPLITS + " (missing and RHI KPIs)",
     "CSC-MISSING-CHILD": "a missing episode of a child not in the header cannot be attributed",
     "CSC-MISSING-KEY": "a duplicated missing episode is counted twice in missing_episodes and RHIs",
     "564": "an episode without a start date is lost from missing_cla_pct",
@@ -68,25 +74,31 @@ ERRORS: dict[str, str] = {
     "586": "a missing episode before birth is a wrong date that the KPIs would count",
     # ----- oc2
     "CSC-OC2-ID": "an OC2 row without a child cannot be counted in the health KPIs",
+    "CSC-OC2-ID-FORMAT": ID_SPLITS + " (the health KPIs)",
     "CSC-OC2-KEY": "a child twice in OC2 is counted twice in the health KPIs",
     "CSC-OC2-HEALTH": "health_assessment_pct / dental_check_pct / immunisations_pct count flag 1",
     # ----- oc3
     "CSC-OC3-ID": "a care leaver without an ID cannot be counted in the care-leaver KPIs",
+    "CSC-OC3-ID-FORMAT": ID_SPLITS + " (every cl_* KPI)",
     "CSC-OC3-KEY": "a care leaver twice in OC3 is counted twice in every cl_* KPI",
     "CSC-OC3-CHILD": "a care leaver not in the header cannot be attributed to a district",
     "CSC-OC3-DOB": "the age group (17-18 / 19-21) of every cl_* KPI comes from the OC3 DOB",
     "131": "cl_in_touch_pct and the cohort (not DIED, not RHOM) read IN_TOUCH",
     "132": "cl_eet_pct and cl_neet_pct read ACTIV",
     "133": "cl_suitable_accom_pct reads ACCOM",
+    "INT15": "cl_* KPIs take the age group from the OC3 DOB and ages from the header DOB",
     "CSC-OC3-REQUIRED": "a blank IN_TOUCH, ACTIV or ACCOM is neither in nor out of a cl_* KPI",
     # ----- teams
     "CSC-TEAMS-ID": "a team without an ID cannot carry its workers' cases to a district",
+    "CSC-TEAMS-ID-FORMAT": "a malformed TEAM_ID matches no worker: its children fall out of their district",
     "CSC-TEAMS-KEY": "a team twice with two districts puts its children in two districts",
     "CSC-TEAMS-DISTRICT": "without a district the team's children fall out of the district totals",
     # ----- workers
     "CSC-WORKERS-ID": "a spell without a worker ID cannot hold cases (caseload KPIs)",
+    "CSC-WORKERS-ID-FORMAT": "a malformed SW_ID matches no allocation: caseloads and districts go wrong",
     "CSC-WORKERS-KEY": "a duplicated spell doubles the worker's FTE (caseload_avg, agency_fte_pct)",
     "CSC-WORKERS-TEAM": "a worker with an unknown team sends children to no district",
+    "CSC-WORKERS-TEAM-FORMAT": "a malformed TEAM_ID matches no team: the worker's children have no district",
     "CSC-WORKERS-ROLE": "ROLE 4/5 decides who is a case holder (every caseload KPI)",
     "CSC-WORKERS-FTE": "FTE is the denominator of caseload_avg and agency_fte_pct",
     "CSC-WORKERS-AGENCY": "agency_fte_pct counts AGENCY = Y",
@@ -95,13 +107,16 @@ ERRORS: dict[str, str] = {
     "CSC-WORKERS-ORDER": "a spell ending before it starts is never in post",
     # ----- allocations
     "CSC-ALLOC-ID": "an allocation without a child cannot be counted (cla_unallocated, districts)",
+    "CSC-ALLOC-ID-FORMAT": ID_SPLITS + " (cla_unallocated, districts, caseloads)",
     "CSC-ALLOC-KEY": "a duplicated allocation counts the case twice in the worker's caseload",
     "CSC-ALLOC-WORKER": "an allocation to an unknown worker puts the child in no district",
+    "CSC-ALLOC-WORKER-FORMAT": "a malformed SW_ID matches no worker: the child is in no district",
     "CSC-ALLOC-START": "an allocation without a start is never open: the child looks unallocated",
     "CSC-ALLOC-END": "an unreadable end keeps a closed allocation open (caseloads, districts)",
     "CSC-ALLOC-ORDER": "an allocation ending before it starts is never open",
     # ----- missing from home
     "CSC-MFH-ID": "a missing episode without a child is lost from the 'home' RHI KPIs",
+    "CSC-MFH-ID-FORMAT": ID_SPLITS + " (the 'home' RHI KPIs)",
     "CSC-MFH-KEY": "a duplicated episode is counted twice in the 'home' RHI KPIs",
     "CSC-MFH-MISSING": "RHI KPIs count M episodes; a blank or other code is lost",
     "CSC-MFH-MIS_START": "the episode cannot be joined to its return interview",
@@ -110,6 +125,7 @@ ERRORS: dict[str, str] = {
     "CSC-MFH-FUTURE": "a date after the extract date makes an RHI due in the future",
     # ----- return interviews
     "CSC-RHI-ID": "an interview without a child cannot be joined to its episode",
+    "CSC-RHI-ID-FORMAT": "a malformed CHILD matches no missing episode: the interview counts for none",
     "CSC-RHI-KEY": "two interview rows for one episode count it twice in rhi_offered_pct",
     "CSC-RHI-MIS_START": "an interview that cannot be joined counts as 'not offered'",
     "CSC-RHI-OFFERED": "rhi_offered_pct counts OFFERED = Y",
@@ -118,6 +134,7 @@ ERRORS: dict[str, str] = {
     "CSC-RHI-FUTURE": "an interview after the extract date cannot have been held",
     # ----- peps
     "CSC-PEPS-ID": "a PEP without a child cannot count for pep_in_term_pct",
+    "CSC-PEPS-ID-FORMAT": ID_SPLITS + " (the PEP KPIs)",
     "CSC-PEPS-KEY": "a duplicated PEP is counted twice in pep_quality_good_pct",
     "CSC-PEPS-DATE": "PEP_DATE decides the term (pep_in_term_pct) and initial PEP timeliness",
     "CSC-PEPS-FUTURE": "a PEP dated after the extract date cannot have been held",
@@ -178,11 +195,13 @@ WARNINGS: dict[str, str] = {
     "347": "a foyer under 18 is a practice concern; suitability is counted as recorded",
     # ----- uasc, ad1, placed for adoption, previous permanence, sw episodes
     "CSC-UASC-ID": _UNUSED + " (uasc.csv)",
+    "CSC-UASC-ID-FORMAT": ID_UNUSED + " (uasc.csv)",
     "CSC-UASC-KEY": _UNUSED + " (uasc.csv)",
     "104": _UNUSED + " (DUC)",
     "CSC-UASC-SEX": _UNUSED + " (SEX)",
     "CSC-UASC-DOB": _UNUSED + " (DOB)",
     "CSC-AD1-ID": _UNUSED + " (ad1.csv)",
+    "CSC-AD1-ID-FORMAT": ID_UNUSED + " (ad1.csv)",
     "CSC-AD1-KEY": _UNUSED + " (ad1.csv)",
     "112": _UNUSED + " (DATE_INT)",
     "113": _UNUSED + " (DATE_MATCH)",
@@ -191,16 +210,20 @@ WARNINGS: dict[str, str] = {
     "CSC-AD1-SEX_ADOPTR": _UNUSED + " (SEX_ADOPTR)",
     "CSC-AD1-LS_ADOPTR": _UNUSED + " (LS_ADOPTR)",
     "CSC-PFA-ID": _UNUSED + " (placed_for_adoption.csv)",
+    "CSC-PFA-ID-FORMAT": ID_UNUSED + " (placed_for_adoption.csv)",
     "115": _UNUSED + " (DATE_PLACED)",
     "116": _UNUSED + " (DATE_PLACED_CEASED)",
     "119": _UNUSED + " (REASON_PLACED_CEASED)",
     "120": _UNUSED + " (REASON_PLACED_CEASED)",
     "CSC-PFA-ORDER": _UNUSED + " (DATE_PLACED_CEASED)",
     "CSC-PREVPERM-ID": _UNUSED + " (previous_permanence.csv)",
+    "CSC-PREVPERM-ID-FORMAT": ID_UNUSED + " (previous_permanence.csv)",
     "CSC-PREVPERM-KEY": _UNUSED + " (previous_permanence.csv)",
     "CSC-PREVPERM-CODE": _UNUSED + " (PREV_PERM)",
     "CSC-PREVPERM-DATE": _UNUSED + " (DATE_PERM)",
     "CSC-SWE-ID": _UNUSED + " (sw_episodes.csv; caseloads use local allocations)",
+    "CSC-SWE-ID-FORMAT": ID_UNUSED + " (sw_episodes.csv)",
+    "CSC-SWE-SW_ID-FORMAT": ID_UNUSED + " (sw_episodes.csv)",
     "CSC-SWE-KEY": _UNUSED + " (sw_episodes.csv)",
     "SW02STG1": _UNUSED + " (SW_ID of sw_episodes.csv)",
     "SW03STG1": _UNUSED + " (sw_episodes.csv)",
@@ -221,6 +244,27 @@ WARNINGS: dict[str, str] = {
     "CSC-PEPS-TYPE": "the first COMPLETE PEP of either type counts (kpis.md reading 9)",
     "CSC-PEPS-IN-CARE": "cross-extract: a PEP outside care is simply not in any cohort",
 }
+
+WARNINGS.update(
+    {
+        # One DOB / SEX per child across the tables of an extract (DfE INT rules): the KPIs
+        # read the header's DOB and SEX only, except OC3's DOB (INT15, an error above).
+        "INT11": _UNUSED + " (DOB of ad1.csv; the header's is read)",
+        "INT12": _UNUSED + " (DOB of placed_for_adoption.csv; the header's is read)",
+        "INT13": _UNUSED + " (DOB of missing.csv; the header's is read)",
+        "INT14": _UNUSED + " (DOB of oc2.csv; the header's is read)",
+        "INT16": _UNUSED + " (DOB of previous_permanence.csv; the header's is read)",
+        "INT17": _UNUSED + " (DOB of reviews.csv; the header's is read)",
+        "INT18": _UNUSED + " (DOB of uasc.csv; the header's is read)",
+        "INT21": _UNUSED + " (SEX)",
+        "CSC-SWE-DOB": _UNUSED + " (DOB of sw_episodes.csv; the header's is read)",
+        # IDs across years: looked at after loading, on every year of the LA; warnings only
+        # (a rule that needs other extracts never blocks one).
+        "CSC-HEADER-ID-SHAPE": "cross-extract: a renumbered case system counts children twice",
+        "CSC-HEADER-ID-GAP": "cross-extract: a reused or changed ID joins two children",
+        "CSC-HEADER-ID-CHANGED": "cross-extract: one child under two IDs is counted twice",
+    }
+)
 
 SEVERITY: dict[str, Severity] = {
     **dict.fromkeys(ERRORS, "error"),

@@ -8,6 +8,7 @@ no configuration; a council points the product at its own extracts by setting
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,9 @@ class Settings:
     warehouse_path: Path
     serving_dir: Path
     alert_webhook: str | None = None
+    #: Files (as the landing folder names them, e.g. 850/ssda903/2026-27/2026-11-30/missing.csv)
+    #: confirmed empty: a table that had rows and now has none publishes (VOLUME-EMPTY).
+    confirm_empty: tuple[str, ...] = ()
 
     @property
     def serving_path(self) -> Path:
@@ -51,4 +55,10 @@ def get_settings() -> Settings:
         warehouse_path=_path("CSC_DUCKDB_PATH", data / "warehouse.duckdb"),
         serving_dir=_path("CSC_SERVING_DIR", data / "serving"),
         alert_webhook=os.environ.get("CSC_ALERT_WEBHOOK") or None,
+        confirm_empty=confirmed_files(os.environ.get("CSC_CONFIRM_EMPTY", "")),
     )
+
+
+def confirmed_files(text: str) -> tuple[str, ...]:
+    """The files of a ``CSC_CONFIRM_EMPTY`` value (separated by commas or white space)."""
+    return tuple(p.strip("/") for p in re.split(r"[,\s]+", text or "") if p.strip("/"))

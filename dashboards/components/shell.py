@@ -1,5 +1,6 @@
 """The frame around every page: skip link, navbar (from the page registry), LA selector,
-data-freshness banner and the warning about a rejected delivery."""
+data-freshness banner, the warning about a rejected delivery and the volume warning (a
+table of the data in use that moved far from the extract before it)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ def freshness_banner(la: str | None) -> list:
     try:
         info = data.freshness(la)
         rejected = data.rejected_loads(la) if la else pd.DataFrame()
+        volume = data.volume_checks(la, served_only=True) if la else pd.DataFrame()
     except data.NoSnapshot:
         return [messages.no_snapshot()]
     parts = []
@@ -113,6 +115,28 @@ def freshness_banner(la: str | None) -> list:
                 ],
                 color="danger",
                 className="rejected-load",
+            )
+        )
+    if not volume.empty:
+        banner.append(
+            dbc.Alert(
+                [
+                    html.Strong(f"Volume warning for LA {la}: "),
+                    "a table of the data in use moved far from the extract before it. "
+                    "Check these figures before relying on them. ",
+                    dcc.Link(
+                        "Details on the data-quality page",
+                        href=f"/data-quality?la={la}",
+                        className="alert-link",
+                    ),
+                    ".",
+                    html.Ul(
+                        [html.Li(line) for line in quality.volume_alerts(volume.head(5))],
+                        className="mb-0 small",
+                    ),
+                ],
+                color="warning",
+                className="volume-warning",
             )
         )
     return banner

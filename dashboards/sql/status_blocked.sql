@@ -1,5 +1,7 @@
 -- One LA's extracts whose newest delivery was blocked or rejected (status.duckdb), with the
--- file the rejection names: the dashboard is showing older data than was sent, or none.
+-- file the rejection names: the dashboard is showing older data than was sent, or none. A
+-- problem of the landing folder (a malformed folder name, a link, a file in the wrong
+-- place) names its own path.
 with
 
 blocked as (
@@ -28,6 +30,7 @@ select
     blocked.collection_year,
     blocked.latest_extract_date as extract_date,
     coalesce(
+        blocked.problem_path,
         rejections.source_file,
         concat_ws(
             '/',

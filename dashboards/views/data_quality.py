@@ -50,6 +50,26 @@ STATUS_COLUMNS = [
     column("serving_older", "Older than newest?", width=150),
     column("served_age_days", "Days old when checked", numeric=True, width=160),
 ]
+LANDING_COLUMNS = [
+    column("la_code", "LA", width=80),
+    column("what", "What happened", width=170),
+    column("path", "Where, in the landing folder", width=340, **_WRAP),
+    column("rule_code", "Rule", width=190),
+    column("message", "Why, and the fix", flex=1, minWidth=320, **_WRAP),
+]
+VOLUME_COLUMNS = [
+    column("la_code", "LA", width=80),
+    column("collection_year", "Year", width=100),
+    column("extract_date", "Extract", width=120),
+    column("previous_extract_date", "Compared with", width=140),
+    column("table_name", "Table", width=140),
+    column("rule_code", "Check", width=170),
+    column("what", "Outcome", width=170),
+    column("before", "Before", numeric=True, width=100),
+    column("now", "Now", numeric=True, width=100),
+    column("in_use", "Extract in use?", width=130),
+    column("message", "Message", flex=1, minWidth=320, **_WRAP),
+]
 FRESHNESS_COLUMNS = [
     column("la_code", "LA"),
     column("published_as_at", "Published figures as at"),
@@ -217,6 +237,71 @@ def _reasons(rows: pd.DataFrame) -> list:
     ]
 
 
+def _landing_section(state: urlstate.DataQualityState) -> html.Section | None:
+    """Entries of the landing folder that are not extracts: rejected ones block their LA's
+    extracts (malformed folder names, links, files in the wrong place); the others are
+    listed, never read."""
+    if not data.status_exists():
+        return None
+    found = data.landing_problems(state.value("la"))
+    if state.year != urlstate.ALL:
+        found = found[found["collection_year"].isna() | (found["collection_year"] == state.year)]
+    heading = html.H2("Landing folder: what was not loaded", className="h4")
+    if found.empty:
+        return html.Section([heading, html.P("The landing folder holds extracts only.")])
+    rejected = int((found["severity"] == "error").sum())
+    return html.Section(
+        [
+            heading,
+            html.P(
+                f"{quality.plural(rejected, 'entry', 'entries')} rejected (the extracts of "
+                "their LA, source and year show as blocked until they are renamed, moved or "
+                f"replaced), {quality.plural(len(found) - rejected, 'entry', 'entries')} "
+                "listed, not read. Symbolic links are never followed."
+            ),
+            data_grid(
+                ids.DQ_LANDING_TABLE,
+                quality.landing_rows(found),
+                LANDING_COLUMNS,
+                label="Landing folder",
+                column_size=None,
+            ),
+        ]
+    )
+
+
+def _volume_section(state: urlstate.DataQualityState) -> html.Section | None:
+    """Tables that moved beyond their band against the previous accepted extract."""
+    if not data.status_exists():
+        return None
+    found = data.volume_checks(state.value("la"))
+    if state.year != urlstate.ALL:
+        found = found[found["collection_year"] == state.year]
+    heading = html.H2("Volume and distribution against the previous extract", className="h4")
+    if found.empty:
+        return html.Section(
+            [heading, html.P("No table moved beyond its band in the latest checks.")]
+        )
+    return html.Section(
+        [
+            heading,
+            html.P(
+                "Rows, blank values and events per month of each new extract, against the "
+                "extract of the same LA and year that was in use when it was checked. A table "
+                "that had rows and has none blocks its extract until it is confirmed "
+                "(CSC_CONFIRM_EMPTY); the rest are warnings. Bands: expectations/volume.py."
+            ),
+            data_grid(
+                ids.DQ_VOLUME_TABLE,
+                quality.volume_rows(found),
+                VOLUME_COLUMNS,
+                label="Volume and distribution",
+                column_size=None,
+            ),
+        ]
+    )
+
+
 def _freshness_section(state: urlstate.DataQualityState, today: dt.date) -> html.Section:
     las = data.dq_las() if state.la == urlstate.ALL else [state.la]
     rows = quality.freshness_rows(
@@ -288,6 +373,7 @@ def render(
         *unpublished,
         *_status_line(),
         _status_section(state),
+        *[s for s in (_landing_section(state), _volume_section(state)) if s is not None],
         _freshness_section(state, today),
         _issues_section(state),
     ]

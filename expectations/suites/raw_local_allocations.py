@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_before, not_blank, unique
+from expectations.rules import (
+    Example,
+    Suite,
+    check,
+    id_format,
+    in_set,
+    is_date,
+    not_before,
+    not_blank,
+    unique,
+)
 from pipelines.lib import codesets
 
 ALLOCATION = {
@@ -28,6 +38,13 @@ SUITE = Suite(
     example_row=ALLOCATION,
     rules=(
         not_blank("CSC-ALLOC-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format("CSC-ALLOC-ID-FORMAT", "child", bad=Example({"child": "C\u00e91"})),
+        id_format(
+            "CSC-ALLOC-WORKER-FORMAT",
+            "sw_id",
+            bad=Example({"sw_id": "SW00\u00b71"}, also=("CSC-ALLOC-WORKER",)),
+            joins="workers.csv",
+        ),
         unique(
             "CSC-ALLOC-KEY",
             "The same allocation (CHILD, SW_ID, ALLOC_START) appears more than once",

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, is_date, not_before, not_blank, unique
+from expectations.rules import (
+    Example,
+    Suite,
+    check,
+    id_format,
+    is_date,
+    not_before,
+    not_blank,
+    unique,
+)
 from pipelines.lib import codesets
 
 EPISODE = {
@@ -30,6 +39,7 @@ SUITE = Suite(
     example_row=EPISODE,
     rules=(
         not_blank("CSC-MFH-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format("CSC-MFH-ID-FORMAT", "child", bad=Example({"child": "H1;"})),
         unique(
             "CSC-MFH-KEY",
             "The same missing episode (CHILD, MIS_START) appears more than once",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_blank, unique
+from expectations.rules import Example, Suite, check, id_format, in_set, is_date, not_blank, unique
 from pipelines.lib import codesets
 
 PEP = {
@@ -52,6 +52,9 @@ SUITE = Suite(
             "CHILD is blank",
             "child",
             bad=Example({"child": None}, also=("CSC-PEPS-IN-CARE",)),
+        ),
+        id_format(
+            "CSC-PEPS-ID-FORMAT", "child", bad=Example({"child": "C_1"}, also=("CSC-PEPS-IN-CARE",))
         ),
         unique(
             "CSC-PEPS-KEY",

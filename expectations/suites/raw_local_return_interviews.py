@@ -5,7 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_before, not_blank, unique
+from expectations.rules import (
+    Example,
+    Suite,
+    check,
+    id_format,
+    in_set,
+    is_date,
+    not_before,
+    not_blank,
+    unique,
+)
 from pipelines.lib import codesets
 
 INTERVIEW = {
@@ -62,6 +72,12 @@ SUITE = Suite(
             "CHILD is blank",
             "child",
             bad=Example({"child": None}, also=("CSC-RHI-MATCH",)),
+        ),
+        id_format(
+            "CSC-RHI-ID-FORMAT",
+            "child",
+            bad=Example({"child": "C 1"}, also=("CSC-RHI-MATCH",)),
+            joins="the missing episode",
         ),
         unique(
             "CSC-RHI-KEY",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from expectations.rules import Example, Suite, in_set, not_blank, unique
+from expectations.rules import Example, Suite, id_format, in_set, not_blank, unique
 from pipelines.lib import codesets
 
 TEAM = {
@@ -32,6 +32,12 @@ SUITE = Suite(
     example_row=TEAM,
     rules=(
         not_blank("CSC-TEAMS-ID", "TEAM_ID is blank", "team_id", bad=Example({"team_id": None})),
+        id_format(
+            "CSC-TEAMS-ID-FORMAT",
+            "team_id",
+            bad=Example({"team_id": "T 3"}),
+            joins="the team's workers",
+        ),
         unique(
             "CSC-TEAMS-KEY",
             "The same TEAM_ID appears more than once",

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_before, not_blank, unique
+from expectations.rules import (
+    Example,
+    Suite,
+    check,
+    id_format,
+    in_set,
+    is_date,
+    not_before,
+    not_blank,
+    unique,
+)
 from pipelines.lib import codesets
 
 WORKER = {
@@ -56,6 +66,18 @@ SUITE = Suite(
     example_row=WORKER,
     rules=(
         not_blank("CSC-WORKERS-ID", "SW_ID is blank", "sw_id", bad=Example({"sw_id": None})),
+        id_format(
+            "CSC-WORKERS-ID-FORMAT",
+            "sw_id",
+            bad=Example({"sw_id": "SW-003"}),
+            joins="the worker's allocations",
+        ),
+        id_format(
+            "CSC-WORKERS-TEAM-FORMAT",
+            "team_id",
+            bad=Example({"team_id": "T1 "}, also=("CSC-WORKERS-TEAM",)),
+            joins="teams.csv",
+        ),
         unique(
             "CSC-WORKERS-KEY",
             "The same worker spell (SW_ID, START_DATE) appears more than once",

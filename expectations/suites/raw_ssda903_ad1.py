@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations.rules import Example, Suite, check, in_set, is_date, not_blank, unique
+from expectations import helpers as h
+from expectations.rules import Example, Suite, check, id_format, in_set, is_date, not_blank, unique
 from pipelines.lib import codesets
 
 AD1 = {
@@ -34,11 +35,12 @@ SUITE = Suite(
     example_row=AD1,
     rules=(
         not_blank("CSC-AD1-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format("CSC-AD1-ID-FORMAT", "child", bad=Example({"child": "#C1"})),
         unique(
             "CSC-AD1-KEY",
             "The same CHILD appears more than once in AD1",
             ("child",),
-            bad=Example({"child": "C1"}),
+            bad=Example({"child": "C1", "dob": "01/01/2010"}),
         ),
         is_date(
             "112",
@@ -82,6 +84,15 @@ SUITE = Suite(
             "ls_adoptr",
             codesets.LS_ADOPTR,
             bad=Example({"ls_adoptr": "L5"}),
+        ),
+        check(
+            "INT11",
+            "Internal Check: DOB in AD1 is different to DOB in Header.",
+            ("dob",),
+            h.same_dob_as_header,
+            bad=Example({"dob": "02/06/2012"}),
+            hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
+            "correct whichever is wrong in the case system.",
         ),
     ),
 )

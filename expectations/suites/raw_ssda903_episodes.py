@@ -5,7 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_before, not_blank, unique
+from expectations.rules import (
+    Example,
+    Suite,
+    check,
+    id_format,
+    in_set,
+    is_date,
+    not_before,
+    not_blank,
+    unique,
+)
 from pipelines.lib import codesets
 
 TEMPORARY = list(codesets.TEMPORARY_PLACE)
@@ -139,6 +149,11 @@ SUITE = Suite(
             "CHILD is blank",
             "child",
             bad=Example({"child": None}),
+        ),
+        id_format(
+            "CSC-EPISODES-ID-FORMAT",
+            "child",
+            bad=Example({"child": "C1.0"}, also=("CSC-EPISODES-CHILD",)),
         ),
         check(
             "CSC-EPISODES-CHILD",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_blank, unique
+from expectations.rules import Example, Suite, check, id_format, in_set, is_date, not_blank, unique
 from pipelines.lib import codesets
 
 
@@ -41,6 +41,7 @@ SUITE = Suite(
             "child",
             bad=Example({"child": None}),
         ),
+        id_format("CSC-HEADER-ID-FORMAT", "child", bad=Example({"child": "C 5"})),
         unique(
             "CSC-HEADER-KEY",
             "The same CHILD appears more than once in the header",
@@ -123,6 +124,71 @@ SUITE = Suite(
             "MC_DOB (date of birth of the mother's child) is not a valid date",
             "mc_dob",
             bad=Example({"mother": "1", "mc_dob": "2024/02/01"}),
+        ),
+        check(
+            "CSC-HEADER-ID-SHAPE",
+            "CHILD has a format (letters and digits) that no child of this LA's other collection "
+            "years has: the case system's IDs may have changed format",
+            ("child",),
+            h.id_shape_seen_in_other_years,
+            bad=Example(
+                {"child": "5000005"},
+                context={"header": [{"child": "C9", "sex": "1", "collection_year": "2023-24"}]},
+            ),
+            good=Example(
+                {"child": "C55"},
+                context={"header": [{"child": "C9", "sex": "1", "collection_year": "2023-24"}]},
+            ),
+            hint="A child's ID is the same in every year (data contract): if the case system "
+            "renumbered its children, last year's children come back as new ones and are "
+            "counted twice; map the old IDs to the new ones before the extract.",
+            scope="warehouse",
+        ),
+        check(
+            "CSC-HEADER-ID-GAP",
+            "CHILD is in an earlier year's header and in this one, but not in the year "
+            "between: check it is the same child (IDs reused or changed)",
+            ("child",),
+            h.no_gap_in_years,
+            bad=Example(
+                {"child": "C5"},
+                context={
+                    "header": [
+                        {"child": "C5", "sex": "1", "collection_year": "2022-23"},
+                        {"child": "C9", "sex": "1", "collection_year": "2023-24"},
+                    ]
+                },
+            ),
+            hint="A child who left care and came back is in the headers of both years only; "
+            "if the child was looked after in the year between, that year's return lost them.",
+            scope="warehouse",
+        ),
+        check(
+            "CSC-HEADER-ID-CHANGED",
+            "CHILD is new this year and has the DOB and SEX of a child who was looked after at "
+            "the end of last year but is missing from this year's header: probably the same "
+            "child under a new ID, who would be counted twice",
+            ("child", "dob", "sex"),
+            h.not_a_changed_id,
+            bad=Example(
+                {"child": "C5"},
+                context={
+                    "header": [{"child": "C9", "sex": "1", "collection_year": "2023-24"}],
+                    "episodes": [
+                        {
+                            "child": "C9",
+                            "collection_year": "2023-24",
+                            "decom": "01/06/2023",
+                            "dec": None,
+                            "rec": None,
+                            "reason_place_change": None,
+                        }
+                    ],
+                },
+            ),
+            hint="Use the child's usual ID in every year and table (data contract); a child "
+            "looked after on 31 March is in the next year's header.",
+            scope="warehouse",
         ),
     ),
 )

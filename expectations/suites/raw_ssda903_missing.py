@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_before, not_blank, unique
+from expectations.rules import (
+    Example,
+    Suite,
+    check,
+    id_format,
+    in_set,
+    is_date,
+    not_before,
+    not_blank,
+    unique,
+)
 from pipelines.lib import codesets
 
 MISSING = {
@@ -30,6 +40,11 @@ SUITE = Suite(
     example_row=MISSING,
     rules=(
         not_blank("CSC-MISSING-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format(
+            "CSC-MISSING-ID-FORMAT",
+            "child",
+            bad=Example({"child": "C1,C2"}, also=("CSC-MISSING-CHILD",)),
+        ),
         check(
             "CSC-MISSING-CHILD",
             "CHILD has a missing episode but no row in header.csv of the same extract",
@@ -41,7 +56,7 @@ SUITE = Suite(
             "CSC-MISSING-KEY",
             "The same missing episode (CHILD, MIS_START) appears more than once",
             ("child", "mis_start"),
-            bad=Example({"child": "C1", "mis_start": "01/06/2024"}),
+            bad=Example({"child": "C1", "dob": "01/01/2010", "mis_start": "01/06/2024"}),
         ),
         check(
             "564",
@@ -133,13 +148,22 @@ SUITE = Suite(
             "Dates of missing periods are before child’s date of birth.",
             ("mis_start", "dob"),
             lambda df, _: ~(df["mis_start__date"] <= df["dob__date"]),
-            bad=Example({"dob": "20/06/2024"}),
+            bad=Example({"dob": "20/06/2024"}, also=("INT13",)),
         ),
         is_date(
             "CSC-MISSING-DOB",
             "DOB is not a valid date",
             "dob",
             bad=Example({"dob": "not a date"}),
+        ),
+        check(
+            "INT13",
+            "Internal Check: DOB in Missing is different to DOB in Header.",
+            ("dob",),
+            h.same_dob_as_header,
+            bad=Example({"dob": "02/06/2012"}),
+            hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
+            "correct whichever is wrong in the case system.",
         ),
     ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_blank, unique
+from expectations.rules import Example, Suite, check, id_format, in_set, is_date, not_blank, unique
 from pipelines.lib import codesets
 
 FLAGS = (
@@ -55,11 +55,16 @@ SUITE = Suite(
     example_row=OC2,
     rules=(
         not_blank("CSC-OC2-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format(
+            "CSC-OC2-ID-FORMAT",
+            "child",
+            bad=Example({"child": "C12345678901"}, also=("CSC-OC2-CHILD",)),
+        ),
         unique(
             "CSC-OC2-KEY",
             "The same CHILD appears more than once in OC2",
             ("child",),
-            bad=Example({"child": "C1"}),
+            bad=Example({"child": "C1", "dob": "01/01/2010"}),
         ),
         check(
             "CSC-OC2-CHILD",
@@ -101,6 +106,15 @@ SUITE = Suite(
         ),
         is_date(
             "CSC-OC2-DOB", "DOB is not a valid date", "dob", bad=Example({"dob": "2012-13-01"})
+        ),
+        check(
+            "INT14",
+            "Internal Check: DOB in OC2 is different to DOB in Header.",
+            ("dob",),
+            h.same_dob_as_header,
+            bad=Example({"dob": "02/06/2012"}),
+            hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
+            "correct whichever is wrong in the case system.",
         ),
     ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, in_set, is_date, not_blank, unique
+from expectations.rules import Example, Suite, check, id_format, in_set, is_date, not_blank, unique
 from pipelines.lib import codesets
 
 OC3 = {"child": "C4", "dob": "10/10/2005", "in_touch": "YES", "activ": "P5", "accom": "U1"}
@@ -37,6 +37,9 @@ SUITE = Suite(
     example_row=OC3,
     rules=(
         not_blank("CSC-OC3-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format(
+            "CSC-OC3-ID-FORMAT", "child", bad=Example({"child": "C4\n"}, also=("CSC-OC3-CHILD",))
+        ),
         unique(
             "CSC-OC3-KEY",
             "The same CHILD appears more than once in OC3",
@@ -118,8 +121,11 @@ SUITE = Suite(
             "Young person was not 17, 18, 19, 20 or 21 during the current collection year. ",
             ("dob",),
             _in_cohort,
-            bad=Example({"dob": "10/10/2008"}),
-            good=Example({"dob": "10/10/2003"}),
+            bad=Example({"dob": "10/10/2008"}, also=("INT15",)),
+            good=Example(
+                {"child": "C7", "dob": "10/10/2003"},
+                context={"header": [{"child": "C7", "dob": "10/10/2003"}]},
+            ),
             hint="Checked on the age reached on the birthday in the year; rows outside 17–21 "
             "are left out of the care-leaver KPIs.",
         ),
@@ -128,9 +134,18 @@ SUITE = Suite(
             "Care leavers aged under 18 years, can not be accommodated in a Foyer.",
             ("accom", "dob"),
             _no_foyer_under_18,
-            bad=Example({"dob": "15/06/2006", "accom": "T1"}),
+            bad=Example({"dob": "15/06/2006", "accom": "T1"}, also=("INT15",)),
             good=Example({"accom": "T1"}),
             hint="Age at the start of the collection year; foyer is ACCOM T1/T2.",
+        ),
+        check(
+            "INT15",
+            "Internal Check: DOB in OC3 is different to DOB in Header.",
+            ("dob",),
+            h.same_dob_as_header,
+            bad=Example({"dob": "11/10/2005"}),
+            hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
+            "correct whichever is wrong in the case system.",
         ),
     ),
 )

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from expectations.rules import Example, Suite, check, in_set, is_date, not_before, not_blank
+from expectations import helpers as h
+from expectations.rules import (
+    Example,
+    Suite,
+    check,
+    id_format,
+    in_set,
+    is_date,
+    not_before,
+    not_blank,
+)
 from pipelines.lib import codesets
 
 PLACED = {
@@ -29,6 +39,7 @@ SUITE = Suite(
     example_row=PLACED,
     rules=(
         not_blank("CSC-PFA-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format("CSC-PFA-ID-FORMAT", "child", bad=Example({"child": "C 1"})),
         is_date(
             "115",
             "Date of Local Authority's (LA) decision that a child should be placed for adoption "
@@ -66,6 +77,15 @@ SUITE = Suite(
             "date_placed_ceased",
             "date_placed",
             bad=Example({"date_placed_ceased": "01/08/2024", "reason_placed_ceased": "RD1"}),
+        ),
+        check(
+            "INT12",
+            "Internal Check: DOB in PlacedAdoption is different to DOB in Header.",
+            ("dob",),
+            h.same_dob_as_header,
+            bad=Example({"dob": "02/06/2012"}),
+            hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
+            "correct whichever is wrong in the case system.",
         ),
     ),
 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from expectations.rules import Example, Suite, in_set, matches, not_blank, unique
+from expectations import helpers as h
+from expectations.rules import Example, Suite, check, id_format, in_set, matches, not_blank, unique
 from pipelines.lib import codesets
 
 PERMANENCE = {
@@ -22,11 +23,12 @@ SUITE = Suite(
     example_row=PERMANENCE,
     rules=(
         not_blank("CSC-PREVPERM-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format("CSC-PREVPERM-ID-FORMAT", "child", bad=Example({"child": "C/1"})),
         unique(
             "CSC-PREVPERM-KEY",
             "The same CHILD appears more than once in previous permanence",
             ("child",),
-            bad=Example({"child": "C1"}),
+            bad=Example({"child": "C1", "dob": "01/01/2010"}),
         ),
         in_set(
             "CSC-PREVPERM-CODE",
@@ -42,6 +44,15 @@ SUITE = Suite(
             r"^(?:\d{2}|ZZ)/(?:\d{2}|ZZ)/(?:\d{4}|ZZZZ)$",
             bad=Example({"date_perm": "March 2016"}),
             hint="The DfE layout allows a partial date (ZZ/03/2016); see rule 632.",
+        ),
+        check(
+            "INT16",
+            "Internal Check: DOB in PrevPerm is different to DOB in Header.",
+            ("dob",),
+            h.same_dob_as_header,
+            bad=Example({"dob": "02/06/2012"}),
+            hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
+            "correct whichever is wrong in the case system.",
         ),
     ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, is_date, not_blank, unique
+from expectations.rules import Example, Suite, check, id_format, is_date, not_blank, unique
 from pipelines.lib import codesets
 
 REVIEW = {"child": "C2", "dob": "01/06/2012", "review": "20/07/2024", "review_code": "PN1"}
@@ -15,6 +15,11 @@ SUITE = Suite(
     example_row=REVIEW,
     rules=(
         not_blank("CSC-REVIEWS-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format(
+            "CSC-REVIEWS-ID-FORMAT",
+            "child",
+            bad=Example({"child": "'C2"}, also=("CSC-REVIEWS-CHILD",)),
+        ),
         check(
             "CSC-REVIEWS-CHILD",
             "CHILD has a review but no row in header.csv of the same extract",
@@ -26,7 +31,7 @@ SUITE = Suite(
             "CSC-REVIEWS-KEY",
             "The same review (CHILD, REVIEW) appears more than once",
             ("child", "review"),
-            bad=Example({"child": "C1", "review": "15/06/2024"}),
+            bad=Example({"child": "C1", "dob": "01/01/2010", "review": "15/06/2024"}),
         ),
         is_date(
             "166",
@@ -54,6 +59,15 @@ SUITE = Suite(
         ),
         is_date(
             "CSC-REVIEWS-DOB", "DOB is not a valid date", "dob", bad=Example({"dob": "1/6/12"})
+        ),
+        check(
+            "INT17",
+            "Internal Check: DOB in Reviews is different to DOB in Header.",
+            ("dob",),
+            h.same_dob_as_header,
+            bad=Example({"dob": "02/06/2012"}),
+            hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
+            "correct whichever is wrong in the case system.",
         ),
     ),
 )

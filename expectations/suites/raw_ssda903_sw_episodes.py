@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from expectations.rules import Example, Suite, check, is_date, not_before, not_blank, unique
+from expectations import helpers as h
+from expectations.rules import (
+    Example,
+    Suite,
+    check,
+    id_format,
+    is_date,
+    not_before,
+    not_blank,
+    unique,
+)
 from pipelines.lib import codesets
 
 SW = {
@@ -30,11 +40,15 @@ SUITE = Suite(
     example_row=SW,
     rules=(
         not_blank("CSC-SWE-ID", "CHILD is blank", "child", bad=Example({"child": None})),
+        id_format("CSC-SWE-ID-FORMAT", "child", bad=Example({"child": "C 2"})),
+        id_format(
+            "CSC-SWE-SW_ID-FORMAT", "sw_id", bad=Example({"sw_id": "SW 001"}), joins="workers.csv"
+        ),
         unique(
             "CSC-SWE-KEY",
             "The same social worker episode (CHILD, SW_DECOM) appears more than once",
             ("child", "sw_decom"),
-            bad=Example({"child": "C1", "sw_decom": "01/05/2024"}),
+            bad=Example({"child": "C1", "dob": "01/01/2010", "sw_decom": "01/05/2024"}),
         ),
         check(
             "SW02STG1",
@@ -76,6 +90,16 @@ SUITE = Suite(
             ("sw_reason",),
             lambda df, _: df["sw_reason"].isin(codesets.SW_REASON),
             bad=Example({"sw_reason": "HOLIDAY"}),
+        ),
+        check(
+            "CSC-SWE-DOB",
+            "DOB in sw_episodes.csv is different to DOB in header.csv (as the DfE's INT11-INT18 "
+            "for the other tables)",
+            ("dob",),
+            h.same_dob_as_header,
+            bad=Example({"dob": "02/06/2012"}),
+            hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
+            "correct whichever is wrong in the case system.",
         ),
     ),
 )

@@ -21,6 +21,9 @@ class PathsResource(dg.ConfigurableResource):
     landing_dir: str
     serving_dir: str
     alert_webhook: str | None = None
+    #: Files confirmed empty (CSC_CONFIRM_EMPTY: separated by commas or spaces); can also be
+    #: set for one run in the Dagster launchpad.
+    confirm_empty: str = ""
 
 
 def dbt_resource() -> DbtCliResource:
@@ -38,5 +41,6 @@ def build_resources(settings: Settings) -> dict[str, object]:
             landing_dir=str(settings.landing_dir),
             serving_dir=str(settings.serving_dir),
             alert_webhook=settings.alert_webhook,
+            confirm_empty=" ".join(settings.confirm_empty),
         ),
     }

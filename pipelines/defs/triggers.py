@@ -18,6 +18,7 @@ from pipelines.defs.resources import PathsResource
 from pipelines.lib.alerts import record_alert
 from pipelines.lib.arrivals import find_arrivals
 from pipelines.lib.landing import Extract
+from pipelines.lib.loader import record_landing_problems
 from pipelines.lib.rollback import rollback
 from pipelines.lib.status import STATUS_FILE, publish_status
 
@@ -111,8 +112,11 @@ def write_status_file(
 
     No load, no dbt and no new snapshot: only the status file the dashboard's freshness
     banner and data-quality page read, so "days old" is right on days no extract arrives.
+    The landing folder is scanned (not read) first, so a malformed folder, a link or a file
+    in the wrong place dropped since the last load shows on the data-quality page too.
     """
     with duckdb.get_connection() as con:
+        scan = record_landing_problems(con, Path(paths.landing_dir), run_id=context.run.run_id)
         status = publish_status(con, Path(paths.serving_dir) / STATUS_FILE, context.run.run_id)
         ages = con.execute(
             "select la_code, max(extract_date) as served, date_diff('day', max(extract_date), ?) "
@@ -125,6 +129,9 @@ def write_status_file(
             f"served data older than {STALE_AFTER_DAYS} days: {', '.join(stale)}; "
             "check that these LAs' extracts still arrive"
         )
+    for problem in scan.problems:
+        log = context.log.error if problem.severity == "error" else context.log.warning
+        log(f"{problem.path}: {problem.message} [rule {problem.rule}]")
     context.log.info(f"status written to {status.path} for {len(ages)} LAs")
     context.add_output_metadata(
         {

@@ -7,6 +7,7 @@ and the dbt sources all read this module, so a change to the contract is made on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,6 +15,48 @@ Source = Literal["ssda903", "local"]
 
 #: Date formats accepted in any date column (DfE's dd/mm/yyyy, and ISO).
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class IdPattern:
+    """What an identifier column may hold: the whole value (after trimming) matches ``regex``."""
+
+    regex: str
+    description: str  # in words, for messages and the docs
+    source: str  # who says so
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.regex)
+
+
+#: Identifier columns and their patterns. A value that does not match is a row-level error
+#: (rules ``CSC-<TABLE>-ID-FORMAT`` in ``expectations/suites``): a space, comma, quote or
+#: line break in an ID makes a second child (or worker, or team) in every join and breaks
+#: every export. Cross-year changes of an ID's shape are warnings (``CSC-HEADER-ID-*``).
+ID_PATTERNS: dict[str, IdPattern] = {
+    # The DfE's CHILD (and the CIN census' LAchildID): the LA's own ID, alphanumeric, at
+    # most 10 characters. Kept exactly: letters are matched as written (C1 is not c1).
+    "child": IdPattern(
+        r"[A-Za-z0-9]{1,10}",
+        "1 to 10 letters or digits (A-Z, a-z, 0-9), nothing else",
+        "DfE SSDA903 / CIN census: CHILD is the LA's alphanumeric child ID, up to 10 characters",
+    ),
+    # SW_ID is the same in workers.csv, allocations.csv and the 903 sw_episodes.csv, where
+    # the DfE expects a Social Work England registration number ('SW' + digits) or 'XX...'
+    # (rule SW02STG1, checked on sw_episodes as a warning). Our reading: alphanumeric.
+    "sw_id": IdPattern(
+        r"[A-Za-z0-9]{1,20}",
+        "1 to 20 letters or digits (A-Z, a-z, 0-9), nothing else",
+        "DfE SSDA903 SW_ID (SW02STG1) and this project's data contract (local tables)",
+    ),
+    # TEAM_ID is local (teams.csv, workers.csv): the council's own team code.
+    "team_id": IdPattern(
+        r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}",
+        "1 to 20 letters, digits, '-' or '_', starting with a letter or digit",
+        "this project's data contract (local tables)",
+    ),
+}
 
 #: The warehouse schema that holds the raw rows of each source.
 RAW_SCHEMA: dict[str, str] = {"ssda903": "raw_ssda903", "local": "raw_local"}

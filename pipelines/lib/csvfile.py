@@ -1,5 +1,8 @@
 """Read one contract CSV strictly: every structural problem rejects the file, by name.
 
+First the whole file is checked, streamed (:mod:`pipelines.lib.filecheck`: encoding, NUL
+and control bytes, line ends, a repeated header row); then it is parsed, streamed too.
+
 Rules of the data contract, "File format": UTF-8 (a byte order mark is accepted), ``\\n``
 or ``\\r\\n`` line ends, header row, column names matched case-insensitively after
 trimming, column order free, extra columns ignored with a warning, a missing required
@@ -12,27 +15,15 @@ whole: loading part of it would be "half-loaded".
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pipelines.lib.contract import TableSpec
+from pipelines.lib.filecheck import FileRejected, FileScan, open_regular, scan_file
 
-_EXCEL_SIGNATURES = {
-    b"PK\x03\x04": "an Excel workbook (.xlsx) saved with a .csv name",
-    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls) saved with a .csv name",
-}
-
-
-class FileRejected(Exception):
-    """The file breaks the contract; the message names the file, the line and the rule."""
-
-    def __init__(self, path: Path | str, rule: str, message: str, line: int | None = None):
-        self.path, self.rule, self.line = str(path), rule, line
-        where = f"{self.path}, line {line}" if line else self.path
-        super().__init__(f"{where}: {message} [rule {rule}]")
-        self.message = message
+__all__ = ["FileRejected", "ParsedFile", "parse_csv", "read_contract_csv"]
 
 
 @dataclass
@@ -40,37 +31,13 @@ class ParsedFile:
     spec: TableSpec
     path: Path
     columns: dict[str, list[str | None]]  # contract column (lower case) -> values
-    source_rows: list[int]  # line number of each row (header = 1)
+    source_rows: list[int]  # line each row starts on (header = 1)
     fingerprint: str
     warnings: list[str] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
         return len(self.source_rows)
-
-
-def fingerprint(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _decode(path: Path, data: bytes) -> str:
-    for signature, what in _EXCEL_SIGNATURES.items():
-        if data.startswith(signature):
-            raise FileRejected(path, "FILE-EXCEL", f"the file is {what}; export it as CSV")
-    if b"\x00" in data[:4096]:
-        raise FileRejected(path, "FILE-BINARY", "the file is binary (NUL bytes), not CSV text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        byte = data[exc.start : exc.start + 1].hex()
-        raise FileRejected(
-            path,
-            "FILE-ENCODING",
-            f"not UTF-8: byte 0x{byte} cannot be decoded (the file looks like Latin-1 or "
-            "Windows-1252); save it as UTF-8",
-            line=line,
-        ) from None
 
 
 def _header_map(path: Path, spec: TableSpec, header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -105,46 +72,65 @@ def _header_map(path: Path, spec: TableSpec, header: list[str]) -> tuple[dict[st
 
 
 def read_contract_csv(path: Path, spec: TableSpec, display_path: str | None = None) -> ParsedFile:
-    """Parse ``path`` as table ``spec``; raise :class:`FileRejected` if it breaks the contract."""
-    shown = display_path or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FileRejected(shown, "FILE-UNREADABLE", f"cannot be read: {exc.strerror}") from None
-    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise FileRejected(shown, "FILE-EMPTY", "the file is empty (not even a header row)")
-    text = _decode(shown, data)
+    """Check ``path`` whole (:mod:`pipelines.lib.filecheck`), then parse it as table ``spec``.
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    Raise :class:`FileRejected` if it breaks the contract. A symbolic link is never followed.
+    """
+    shown = display_path or str(path)
+    with open_regular(path, shown) as handle:
+        scan = scan_file(handle, shown)
+        handle.seek(0)
+        return parse_csv(handle, scan, spec, path, shown)
+
+
+def parse_csv(
+    handle: BinaryIO, scan: FileScan, spec: TableSpec, path: Path, shown: str
+) -> ParsedFile:
+    """Parse a file that passed :func:`~pipelines.lib.filecheck.scan_file`, from the start of
+    ``handle``, streaming (the file is never held in memory whole)."""
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, strict=True)
     try:
         header = next(reader)
         index, warnings = _header_map(shown, spec, header)
         width = len(header)
         columns: dict[str, list[str | None]] = {c.lower(): [] for c in spec.columns}
+        appenders = [(columns[col.lower()].append, i) for col, i in index.items()]
         source_rows: list[int] = []
-        line = 1
+        names = [h.strip().upper() for h in header]
+        end = reader.line_num  # the line the previous record ended on
         for row in reader:
-            line = reader.line_num
+            start, end = end + 1, reader.line_num  # a quoted line break spans lines
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
+            if row[0].strip().upper() == names[0] and [v.strip().upper() for v in row] == names:
+                raise FileRejected(  # the whole-file check finds exact repeats; this, any case
+                    shown,
+                    "FILE-REPEATED-HEADER",
+                    "the header row is repeated (in another case or spacing): the file looks "
+                    "like several exports joined together; keep the first header row only",
+                    line=start,
+                )
             if len(row) != width:
-                last = reader.line_num >= text.count("\n") + (0 if text.endswith("\n") else 1)
+                last = end >= scan.lines
                 hint = " (the file looks cut short)" if last and len(row) < width else ""
                 raise FileRejected(
                     shown,
                     "FILE-FIELD-COUNT",
                     f"row has {len(row)} fields but the header has {width}{hint}",
-                    line=line,
+                    line=start,
                 )
-            for col, i in index.items():
-                value = row[i].strip()
-                columns[col.lower()].append(value or None)
-            source_rows.append(line)
+            for append, i in appenders:
+                append(row[i].strip() or None)
+            source_rows.append(start)
     except csv.Error as exc:
         raise FileRejected(
             shown, "FILE-CSV", f"not valid CSV: {exc}", line=reader.line_num
         ) from None
+    finally:
+        text.detach()  # the caller owns the file
 
+    warnings = scan.warnings + warnings
     if not source_rows:
         warnings.append(f"{shown}: header only, no data rows [rule FILE-NO-ROWS]")
-    return ParsedFile(spec, path, columns, source_rows, fingerprint(data), warnings)
+    return ParsedFile(spec, path, columns, source_rows, scan.fingerprint, warnings)

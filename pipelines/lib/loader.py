@@ -1,9 +1,12 @@
 """Load the winning extracts of the landing folder into the raw layer, one extract at a time.
 
 For each (LA, 903 collection year) and each LA's local snapshots, the newest extract
-wins. An extract is loaded whole or not at all: every file is read and checked first
+wins. An extract is loaded whole or not at all: every file is opened without following a
+link and checked whole, streamed (:mod:`pipelines.lib.filecheck`), a file far bigger than
+its table was in the extract loaded now is rejected unparsed, then every file is parsed
 (:mod:`pipelines.lib.csvfile`), and only when all pass are the previous rows of that
-(LA, year) replaced, in one transaction. A rejected extract leaves what was loaded
+(LA, year) replaced, in one transaction. What the landing folder holds besides extracts is
+recorded per LA in ``raw_meta.landing_problems``. A rejected extract leaves what was loaded
 before untouched and is recorded, with the reason, in ``raw_meta.load_events``; the
 loader then tries the next newest extract that is still newer than what is loaded.
 Re-running the same extract changes nothing (``unchanged``); an extract older than the
@@ -19,17 +22,22 @@ file, and the next newest candidate of its group is tried in the next batch.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pandas as pd
 
-from pipelines.lib.contract import LINEAGE_COLUMNS
-from pipelines.lib.csvfile import FileRejected, ParsedFile, read_contract_csv
-from pipelines.lib.landing import Extract, LandingScan, scan_landing
+from expectations import volume as bands
+from pipelines.lib.contract import LINEAGE_COLUMNS, TableSpec
+from pipelines.lib.csvfile import FileRejected, ParsedFile, parse_csv
+from pipelines.lib.filecheck import FileScan, open_regular, scan_file
+from pipelines.lib.landing import Extract, LandingProblem, LandingScan, inside, scan_landing
 from pipelines.lib.warehouse import ensure_raw_schema, raw_columns
 
 
@@ -74,6 +82,7 @@ class CandidateExtract:
     parsed: list[ParsedFile]
     warnings: list[str]
     frames: dict[str, pd.DataFrame]  # table name -> rows as they would be loaded
+    files: dict[str, str] = field(default_factory=dict)  # table -> file as named in messages
 
     @property
     def row_count(self) -> int:
@@ -115,15 +124,28 @@ def _group(extracts: Iterable[Extract]) -> dict[tuple[str, str, str | None], lis
     return groups
 
 
-def _current(con: duckdb.DuckDBPyConnection) -> dict[tuple, tuple[dt.date, dict[str, str]]]:
-    """What is loaded now: (la, source, year) -> (extract date, {table: fingerprint})."""
+@dataclass(frozen=True)
+class Loaded:
+    """What is loaded now for one (LA, source, year): its extract date, and per table the
+    fingerprint of the file and its rows."""
+
+    extract_date: dt.date | None = None
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _current(con: duckdb.DuckDBPyConnection) -> dict[tuple, Loaded]:
+    """What is loaded now, per (la, source, year)."""
     rows = con.execute(
-        "select la_code, source, collection_year, extract_date, table_name, fingerprint "
-        "from raw_meta.extract_files"
+        "select la_code, source, collection_year, extract_date, table_name, fingerprint, "
+        "row_count from raw_meta.extract_files"
     ).fetchall()
-    current: dict[tuple, tuple[dt.date, dict[str, str]]] = {}
-    for la, source, year, date, table, fp in rows:
-        current.setdefault((la, source, year), (date, {}))[1][table] = fp
+    current: dict[tuple, Loaded] = {}
+    for la, source, year, date, table, fp, count in rows:
+        loaded = current.setdefault((la, source, year), Loaded(date))
+        if fp is not None:
+            loaded.fingerprints[table] = fp
+        loaded.rows[table] = count
     return current
 
 
@@ -137,19 +159,93 @@ def _seen(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     }
 
 
-def read_extract(extract: Extract, root: Path) -> tuple[list[ParsedFile], list[str]]:
-    """Read every file of an extract; raise FileRejected on the first broken one."""
-    parsed, warnings = [], []
+@dataclass
+class _OpenFile:
+    """A contract file of an extract, open, that passed the whole-file checks."""
+
+    spec: TableSpec
+    path: Path
+    shown: str
+    handle: BinaryIO
+    scan: FileScan
+
+
+def _list_extract(extract: Extract, root: Path) -> tuple[dict[str, Path], list[str]]:
+    """The contract files of an extract folder (by lower-case name) and what else is there.
+
+    Nothing is opened: a contract file that is a symbolic link rejects the extract (it is
+    never followed); anything else the contract has no place for is listed, not read.
+    """
     known = {t.file_name for t in extract.tables}
-    for path in sorted(extract.folder.iterdir()):
-        if path.name.startswith((".", "_")):
-            continue
-        if path.name.lower() not in known:
+    files: dict[str, Path] = {}
+    warnings: list[str] = []
+    with os.scandir(extract.folder) as it:
+        entries = sorted((e for e in it if not e.name.startswith((".", "_"))), key=lambda e: e.name)
+    for entry in entries:
+        path = Path(entry.path)
+        shown = _rel(path, root)
+        name = entry.name.lower()
+        if entry.is_symlink():
+            target = os.readlink(entry.path)
+            if name in known:
+                raise FileRejected(
+                    shown,
+                    "LANDING-SYMLINK",
+                    f"the file is a symbolic link (to {target}); links are never followed, so "
+                    "nothing it points to is read: copy the file itself into the extract folder",
+                )
             warnings.append(
-                f"{_rel(path, root)}: not a table of the data contract; ignored "
-                "[rule FILE-UNKNOWN-TABLE]"
+                f"{shown}: a symbolic link (to {target}), not a table of the data contract; "
+                "listed, not read [rule FILE-UNKNOWN-TABLE]"
             )
-    files = {p.name.lower(): p for p in extract.folder.iterdir() if p.is_file()}
+        elif entry.is_dir(follow_symlinks=False) and name not in known:
+            warnings.append(
+                f"{shown}: a folder inside an extract folder is not part of the data contract; "
+                "listed, not read [rule LANDING-UNKNOWN-ENTRY]"
+            )
+        elif name in known:
+            if name in files:
+                raise FileRejected(
+                    shown,
+                    "FILE-UNREADABLE",
+                    f"two files are named {name} (in another case): keep one",
+                )
+            files[name] = path
+        else:
+            warnings.append(
+                f"{shown}: not a table of the data contract; ignored [rule FILE-UNKNOWN-TABLE]"
+            )
+    return files, warnings
+
+
+def _too_many_lines(file: _OpenFile, previous_rows: int | None) -> None:
+    """Reject, before parsing, a file with far more lines than its table can hold."""
+    lines = file.scan.data_lines
+    if previous_rows and lines > max(bands.SURGE_FACTOR * previous_rows, bands.SURGE_MIN_ROWS):
+        raise FileRejected(
+            file.shown,
+            "VOLUME-SURGE",
+            f"the file has {lines:,} lines after its header, {lines / previous_rows:,.0f} times "
+            f"the {previous_rows:,} rows of {file.spec.file_name} in the extract loaded now: it "
+            "was not parsed; check the export for junk appended or rows duplicated",
+        )
+    if lines > bands.MAX_FILE_ROWS:
+        raise FileRejected(
+            file.shown,
+            "FILE-TOO-LARGE",
+            f"the file has {lines:,} lines after its header, more than any one LA's "
+            f"{file.spec.file_name} can hold ({bands.MAX_FILE_ROWS:,}): it was not parsed; "
+            "check the export for junk appended or rows joined many times over",
+        )
+
+
+def _open_extract(
+    extract: Extract, root: Path, stack: ExitStack, loaded: Loaded | None = None
+) -> tuple[list[_OpenFile], list[str]]:
+    """Open every contract file of an extract and check each whole (streamed); raise
+    FileRejected on the first broken one. The files stay open (``stack`` closes them)."""
+    files, warnings = _list_extract(extract, root)
+    opened = []
     for spec in extract.tables:
         path = files.get(spec.file_name)
         if path is None:
@@ -160,10 +256,36 @@ def read_extract(extract: Extract, root: Path) -> tuple[list[ParsedFile], list[s
                     f"required file {spec.file_name} is missing from the extract",
                 )
             continue
-        result = read_contract_csv(path, spec, display_path=_rel(path, root))
+        shown = _rel(path, root)
+        if not inside(root, path):
+            raise FileRejected(
+                shown, "LANDING-OUTSIDE", "the file resolves outside the landing folder; not read"
+            )
+        handle = stack.enter_context(open_regular(path, shown))
+        scan = scan_file(handle, shown)
+        file = _OpenFile(spec, path, shown, handle, scan)
+        _too_many_lines(file, (loaded.rows.get(spec.name) if loaded else None))
+        warnings.extend(scan.warnings)
+        opened.append(file)
+    return opened, warnings
+
+
+def _parse(opened: list[_OpenFile]) -> tuple[list[ParsedFile], list[str]]:
+    parsed, warnings = [], []
+    for file in opened:
+        file.handle.seek(0)
+        result = parse_csv(file.handle, file.scan, file.spec, file.path, file.shown)
         parsed.append(result)
-        warnings.extend(result.warnings)
+        warnings.extend(w for w in result.warnings if w not in file.scan.warnings)
     return parsed, warnings
+
+
+def read_extract(extract: Extract, root: Path) -> tuple[list[ParsedFile], list[str]]:
+    """Read every file of an extract; raise FileRejected on the first broken one."""
+    with ExitStack() as stack:
+        opened, warnings = _open_extract(extract, root, stack)
+        parsed, parse_warnings = _parse(opened)
+    return parsed, warnings + parse_warnings
 
 
 def _frame(parsed: ParsedFile, extract: Extract, root: Path) -> pd.DataFrame:
@@ -267,11 +389,14 @@ class _Group:
 
     key: tuple[str, str, str | None]
     candidates: list[Extract]
-    loaded_date: dt.date | None
-    loaded_fps: dict[str, str]
+    loaded: Loaded
     position: int = 0
     done: bool = False
     events: list[LoadEvent] = field(default_factory=list)
+
+    @property
+    def loaded_date(self) -> dt.date | None:
+        return self.loaded.extract_date
 
 
 def _next_candidate(group: _Group, root: Path) -> CandidateExtract | None:
@@ -282,7 +407,18 @@ def _next_candidate(group: _Group, root: Path) -> CandidateExtract | None:
         if group.loaded_date is not None and extract.extract_date < group.loaded_date:
             break
         try:
-            parsed, warnings = read_extract(extract, root)
+            with ExitStack() as stack:
+                opened, warnings = _open_extract(extract, root, stack, group.loaded)
+                fps = {f.spec.name: f.scan.fingerprint for f in opened}
+                if extract.extract_date == group.loaded_date and fps == group.loaded.fingerprints:
+                    group.events.append(
+                        LoadEvent(
+                            "unchanged", _rel(extract.folder, root), "already loaded", extract
+                        )
+                    )
+                    break
+                parsed, parse_warnings = _parse(opened)
+                files = {f.spec.name: f.shown for f in opened}
         except FileRejected as exc:
             group.events.append(
                 LoadEvent(
@@ -294,16 +430,9 @@ def _next_candidate(group: _Group, root: Path) -> CandidateExtract | None:
                 )
             )
             continue
-        fps = {p.spec.name: p.fingerprint for p in parsed}
-        if extract.extract_date == group.loaded_date and fps == {
-            t: f for t, f in group.loaded_fps.items() if f is not None
-        }:
-            group.events.append(
-                LoadEvent("unchanged", _rel(extract.folder, root), "already loaded", extract)
-            )
-            break
+        warnings += parse_warnings
         frames = {p.spec.name: _frame(p, extract, root) for p in parsed}
-        return CandidateExtract(extract, parsed, warnings, frames)
+        return CandidateExtract(extract, parsed, warnings, frames, files)
     group.done = True
     return None
 
@@ -351,22 +480,72 @@ def _load_candidate(
     group.events.extend(loaded_events)
     for p in parsed:
         report.rows_loaded[p.spec.raw_table] += p.row_count
-    group.loaded_date = extract.extract_date
+    group.loaded = Loaded(
+        extract.extract_date,
+        {p.spec.name: p.fingerprint for p in parsed},
+        {p.spec.name: p.row_count for p in parsed},
+    )
     group.done = True
 
 
-#: Rule codes of landing-folder problems, by the words of their message (pipelines/lib/landing.py).
-_LANDING_RULES = (
-    ("is not an extract date", "LANDING-EXTRACT-DATE"),
-    ("is not a collection year", "LANDING-COLLECTION-YEAR"),
-    ("before the start of collection year", "LANDING-EXTRACT-DATE"),
-    ("not an LA folder", "LANDING-LA-FOLDER"),
-    ("does not exist", "LANDING-MISSING"),
-)
+def _store_problems(
+    con: duckdb.DuckDBPyConnection,
+    problems: list[LandingProblem],
+    root: Path,
+    la_codes: Iterable[str] | None,
+    run_id: str | None,
+    seen_at: dt.datetime,
+) -> None:
+    """Replace what the landing folder holds besides extracts (``raw_meta.landing_problems``)
+    for the LAs scanned now, and the entries at its top (every scan looks at those)."""
+    rows = [
+        [
+            run_id,
+            seen_at,
+            p.la_code,
+            p.source,
+            p.collection_year,
+            _rel(p.path, root),
+            p.rule,
+            p.severity,
+            p.message,
+            p.path.parent == root,
+        ]
+        for p in problems
+    ]
+    las = None if la_codes is None else sorted(set(la_codes))
+    con.execute("begin transaction")
+    try:
+        if las is None:
+            con.execute("delete from raw_meta.landing_problems")
+        else:
+            marks = ", ".join("?" for _ in las) or "null"
+            con.execute(
+                f"delete from raw_meta.landing_problems where at_root or la_code in ({marks})",
+                las,
+            )
+        if rows:
+            con.executemany(
+                "insert into raw_meta.landing_problems values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
-def _landing_rule(message: str) -> str:
-    return next((code for words, code in _LANDING_RULES if words in message), "LANDING-LAYOUT")
+def record_landing_problems(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    la_codes: list[str] | None = None,
+    run_id: str | None = None,
+) -> LandingScan:
+    """Scan the landing folder and record what is not an extract, without loading anything
+    (the daily status job, so a folder dropped between loads shows the next morning)."""
+    ensure_raw_schema(con)
+    scan = scan_landing(Path(root), la_codes)
+    _store_problems(con, scan.problems, Path(root), la_codes, run_id, dt.datetime.now())
+    return scan
 
 
 def _skipped_older(group: _Group, root: Path) -> list[LoadEvent]:
@@ -407,11 +586,12 @@ def load_landing(
     seen = _seen(con)
     for problem in scan.problems:
         outcome = "rejected" if problem.severity == "error" else "warning"
-        message = f"{problem.message} [rule {_landing_rule(problem.message)}]"
+        message = f"{problem.message} [rule {problem.rule}]"
         report.events.append(LoadEvent(outcome, _rel(problem.path, root), message))
+    _store_problems(con, scan.problems, root, la_codes, run_id, loaded_at)
     current = _current(con)
     groups = [
-        _Group(key, candidates, *current.get(key, (None, {})))
+        _Group(key, candidates, current.get(key, Loaded()))
         for key, candidates in sorted(_group(scan.extracts).items(), key=lambda kv: str(kv[0]))
     ]
     while pending := [g for g in groups if not g.done]:

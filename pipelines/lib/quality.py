@@ -5,11 +5,16 @@ For each batch of extracts read in a run it validates, *per table across all ext
 batch*, the rules of scope ``extract`` (``expectations/``), in one Great Expectations context
 for the whole run. Then, per extract:
 
-- an ``error`` rule failed → **blocked**: the extract is not loaded, the data loaded before is
-  kept, and the rejection names the rule, the file and the first lines;
+- an ``error`` rule failed, or a table that had rows has none (``VOLUME-EMPTY``, unless
+  confirmed) → **blocked**: the extract is not loaded, the data loaded before is kept, and
+  the rejection names the cause first (most dates of a column unreadable, day and month
+  swapped: :func:`diagnose_dates`), then the rules, the file and the first lines, the rule
+  failing most rows first;
 - only ``warning`` rules failed → loaded and flagged (**warnings**);
 - nothing failed → **published**.
 
+Besides the rules, each extract is compared with the previous accepted extract of its LA,
+source and year (:mod:`pipelines.lib.volume`): its findings go to ``raw_meta.dq_volume``.
 Every failing row of either severity goes to ``raw_meta.dq_issues`` (at most
 :data:`MAX_ISSUES_PER_RULE` rows per rule and extract; the exact counts are always in
 ``raw_meta.dq_runs``, one row per extract and run). Both tables are appended, never
@@ -34,14 +39,22 @@ import pandas as pd
 
 from expectations.rules import Suite
 from expectations.suites import ALL_SUITES
-from pipelines.lib.contract import ALL_TABLES
+from pipelines.lib import volume
+from pipelines.lib.contract import ALL_TABLES, TABLES_BY_KEY
 from pipelines.lib.gx_runner import GxSession, RuleResult, SuiteResult, validate_tables
 from pipelines.lib.loader import CandidateExtract, GateDecision
+from pipelines.lib.volume import VolumeFinding
 
 #: Row-level issues stored per rule and extract; dq_runs always holds the exact counts.
 MAX_ISSUES_PER_RULE = 1_000
 #: Lines quoted in a rejection message.
 LINES_SHOWN = 5
+#: A date column is diagnosed when at least this share of its filled values, and at least
+#: DIAGNOSIS_MIN_ROWS of them, cannot be read.
+DIAGNOSIS_SHARE = 0.5
+DIAGNOSIS_MIN_ROWS = 3
+#: Share of the unreadable dates that must read as mm/dd/yyyy to say day and month are swapped.
+SWAPPED_SHARE = 0.95
 
 _ISSUE_COLUMNS = (
     "run_id",
@@ -89,17 +102,32 @@ class RuleFailure:
         return frame.iloc[idx]
 
     def describe(self) -> tuple[str, str]:
-        """(first file, message) naming the rule, the file and the first lines."""
+        """(first file, message) naming the rule, the file, the first lines, an example value
+        and the fix (the rule's hint)."""
         rows = self.rows(LINES_SHOWN)
         file = str(rows["source_file"].iloc[0]) if len(rows) else self.table
         lines = ", ".join(str(int(x)) for x in rows["source_row"]) if len(rows) else ""
         more = f" and {self.count - len(rows)} more" if self.count > len(rows) else ""
         rule = self.result.rule
         where = f"{file}, line{'s' if self.count > 1 else ''} {lines}{more}"
+        example = ""
+        if len(rows) and len(rule.columns) == 1 and rule.columns[0] in rows.columns:
+            value = rows[rule.columns[0]].iloc[0]
+            if isinstance(value, str):
+                example = f", e.g. {rule.columns[0].upper()}={value!r}"
+        fix = f" Fix: {' '.join(rule.hint.split())}" if rule.hint else ""
         return file, (
             f"{where}: {rule.message.strip()} ({self.count} row{'s' if self.count > 1 else ''}, "
-            f"{rule.severity}) [rule {rule.code}]"
+            f"{rule.severity}{example}) [rule {rule.code}]{fix}"
         )
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The cause behind many failing rows, said first (``DIAG-*`` rules)."""
+
+    source_file: str
+    message: str
 
 
 @dataclass
@@ -113,48 +141,79 @@ class ExtractVerdict:
     rows_checked: int = 0
     seconds: float = 0.0
     failures: list[RuleFailure] = field(default_factory=list)
+    volume: list[VolumeFinding] = field(default_factory=list)
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    previous_extract_date: dt.date | None = None  # what the volume checks compared with
 
     @property
     def errors(self) -> list[RuleFailure]:
-        return [f for f in self.failures if f.severity == "error"]
+        """Failing error rules, the one failing most rows first."""
+        errors = [f for f in self.failures if f.severity == "error"]
+        return sorted(errors, key=lambda f: -f.count)
 
     @property
     def warnings(self) -> list[RuleFailure]:
         return [f for f in self.failures if f.severity == "warning"]
 
     @property
+    def volume_errors(self) -> list[VolumeFinding]:
+        return [v for v in self.volume if v.severity == "error"]
+
+    @property
+    def volume_warnings(self) -> list[VolumeFinding]:
+        return [v for v in self.volume if v.severity == "warning"]
+
+    @property
     def outcome(self) -> str:
-        if self.errors:
+        if self.errors or self.volume_errors:
             return "blocked"
-        return "warnings" if self.warnings else "published"
+        return "warnings" if self.warnings or self.volume_warnings else "published"
 
     def summary(self) -> str:
-        if not self.failures:
+        if not self.failures and not self.volume:
             return "every rule passed"
-        parts = [f"{f.code} ({f.count})" for f in (*self.errors, *self.warnings)]
+        errors = [f"{f.code} ({f.count})" for f in self.errors]
+        errors += [f"{v.rule} ({v.table})" for v in self.volume_errors]
+        warnings = [f"{f.code} ({f.count})" for f in self.warnings]
+        warnings += [f"{v.rule} ({v.table})" for v in self.volume_warnings]
         head = (
-            f"blocked by {len(self.errors)} error rule{'s' if len(self.errors) > 1 else ''}"
-            if self.errors
+            f"blocked by {len(errors)} error rule{'s' if len(errors) > 1 else ''}"
+            if errors
             else "published with warnings"
         )
-        return f"{head}: " + ", ".join(parts)
+        return f"{head}: " + ", ".join(errors + warnings)
 
     def decision(self) -> GateDecision:
+        """Blocked or not, and the message: the cause first (diagnoses), then what blocks."""
         warnings = tuple(f.describe() for f in self.warnings)
-        if not self.errors:
+        warnings += tuple((v.source_file or "", v.message) for v in self.volume_warnings)
+        causes = [d.message for d in self.diagnoses]
+        if not self.errors and not self.volume_errors:
+            warnings += tuple((d.source_file, d.message) for d in self.diagnoses)
             return GateDecision(False, warnings=warnings)
-        first_file, first = self.errors[0].describe()
-        others = self.errors[1:]
-        also = (
-            "; also "
-            + ", ".join(
-                f"rule {f.code} ({f.count} row{'s' if f.count > 1 else ''})" for f in others
-            )
-            if others
-            else ""
+        parts = causes + [v.message for v in self.volume_errors]
+        first_file = next(
+            (d.source_file for d in self.diagnoses),
+            next((v.source_file for v in self.volume_errors if v.source_file), ""),
         )
+        if self.errors:
+            file, first = self.errors[0].describe()
+            first_file = first_file or file
+            others = self.errors[1:]
+            also = (
+                "; also "
+                + ", ".join(
+                    f"rule {f.code} ({f.count} row{'s' if f.count > 1 else ''})" for f in others
+                )
+                if others
+                else ""
+            )
+            parts.append(f"{first}{also}")
         return GateDecision(
-            True, first_file, f"{first}{also}; data-quality gate: {self.summary()}", warnings
+            True,
+            first_file,
+            "; ".join(parts) + f"; data-quality gate: {self.summary()}",
+            warnings,
         )
 
 
@@ -173,20 +232,93 @@ def _label_key(la_code: str, year: str | None, day: dt.date) -> str:
     return f"{la_code}|{year or ''}|{day.isoformat()}"
 
 
-def split_by_extract(results: dict[str, SuiteResult]) -> dict[str, list[RuleFailure]]:
+def diagnose_dates(
+    results: dict[str, SuiteResult], keys: dict[str, pd.Series]
+) -> dict[str, list[Diagnosis]]:
+    """Date columns whose values are mostly unreadable, per extract key, said as a cause.
+
+    When most filled dates of a column cannot be read, every rule on that column (and on
+    the order of dates) fails as a consequence; the engineer should read the cause first.
+    The unreadable dates are tried as mm/dd/yyyy: if (nearly) all of them read that way,
+    the file's day and month are swapped.
+    """
+    found: dict[str, list[Diagnosis]] = defaultdict(list)
+    for table, result in results.items():
+        frame = result.frame
+        if frame is None or frame.empty:
+            continue
+        spec = TABLES_BY_KEY[(result.suite.source, table)]
+        for column in (c.lower() for c in spec.date_columns):
+            filled = frame[column].notna()
+            unreadable = filled & ~frame[f"{column}__is_date"].astype(bool)
+            if not unreadable.any():
+                continue
+            counts = pd.DataFrame({"filled": filled, "bad": unreadable}).groupby(keys[table]).sum()
+            flagged = counts[
+                (counts["bad"] >= DIAGNOSIS_MIN_ROWS)
+                & (counts["bad"] >= DIAGNOSIS_SHARE * counts["filled"])
+            ]
+            for key, row in flagged.iterrows():
+                rows = frame[unreadable & (keys[table] == key)]
+                found[str(key)].append(_date_diagnosis(rows, column, int(row["filled"])))
+    return found
+
+
+def _date_diagnosis(rows: pd.DataFrame, column: str, filled: int) -> Diagnosis:
+    file = str(rows["source_file"].iloc[0])
+    bad = len(rows)
+    values = rows[column].astype(str)
+    examples = ", ".join(repr(v) for v in values.drop_duplicates().head(3))
+    lines = ", ".join(str(int(x)) for x in rows["source_row"].head(LINES_SHOWN))
+    where = f"{file}, line{'s' if bad > 1 else ''} {lines}" + (
+        f" and {bad - LINES_SHOWN:,} more" if bad > LINES_SHOWN else ""
+    )
+    head = (
+        f"{where}: {bad:,} of the {filled:,} {column.upper()} dates ({bad / filled:.0%}) cannot "
+        f"be read as dd/mm/yyyy or yyyy-mm-dd (e.g. {examples})"
+    )
+    swapped = pd.to_datetime(values, format="%m/%d/%Y", errors="coerce").notna().mean()
+    if swapped >= SWAPPED_SHARE:
+        return Diagnosis(
+            file,
+            f"{head}, and every one of them reads as mm/dd/yyyy: the day and month look "
+            "swapped (US order), so the dates that could be read are probably wrong too and "
+            "the rules named after this follow from it. Fix: export the dates as dd/mm/yyyy, "
+            "day first [rule DIAG-DAY-MONTH-SWAPPED]",
+        )
+    return Diagnosis(
+        file,
+        f"{head}: the rules named after this follow from it. Fix: export the dates as "
+        "dd/mm/yyyy [rule DIAG-DATES-UNREADABLE]",
+    )
+
+
+def extract_keys(results: dict[str, SuiteResult]) -> dict[str, pd.Series]:
+    """The extract key (la|year|date) of every row of each table's prepared frame."""
+    return {
+        table: _extract_key(r.frame)
+        for table, r in results.items()
+        if r.frame is not None and not r.frame.empty
+    }
+
+
+def split_by_extract(
+    results: dict[str, SuiteResult], keys: dict[str, pd.Series] | None = None
+) -> dict[str, list[RuleFailure]]:
     """Failing rules of a multi-extract validation, per extract key (la|year|date)."""
     failures: dict[str, list[RuleFailure]] = defaultdict(list)
     for table, suite_result in results.items():
         frame = suite_result.frame
         if frame is None or frame.empty:
             continue
-        keys = None
+        keys_np = None
         for res in suite_result.results:
             if res.passed or not len(res.index):
                 continue
-            if keys is None:
-                keys = _extract_key(frame).to_numpy()
-            by_key = pd.Series(res.index).groupby(keys[res.index]).apply(np.asarray)
+            if keys_np is None:
+                table_keys = keys[table] if keys is not None else _extract_key(frame)
+                keys_np = table_keys.to_numpy()
+            by_key = pd.Series(res.index).groupby(keys_np[res.index]).apply(np.asarray)
             for key, positions in by_key.items():
                 failures[str(key)].append(RuleFailure(table, res, np.sort(positions)))
     return failures
@@ -247,24 +379,40 @@ def store(
         return
     issues = [issue_rows(v, run_id, checked_at) for v in verdicts]
     issues_frame = pd.concat(issues, ignore_index=True) if issues else None
+
+    def where(v: ExtractVerdict) -> list:
+        return [run_id, checked_at, v.la_code, v.source, v.collection_year, v.extract_date]
+
     runs = [
         [
-            run_id,
-            checked_at,
-            v.la_code,
-            v.source,
-            v.collection_year,
-            v.extract_date,
+            *where(v),
             v.outcome,
-            sum(f.count for f in v.errors),
-            sum(f.count for f in v.warnings),
+            sum(f.count for f in v.errors) + len(v.volume_errors),
+            sum(f.count for f in v.warnings) + len(v.volume_warnings),
             v.rows_checked,
             round(v.seconds, 3),
             v.summary(),
-            len(v.errors),
-            len(v.warnings),
+            len(v.errors) + len(v.volume_errors),
+            len(v.warnings) + len(v.volume_warnings),
         ]
         for v in verdicts
+    ]
+    volume_rows = [
+        [
+            *where(v),
+            v.previous_extract_date,
+            f.table,
+            f.source_file,
+            f.rule,
+            f.severity,
+            f.column,
+            f.month,
+            f.previous,
+            f.current,
+            f.message,
+        ]
+        for v in verdicts
+        for f in v.volume
     ]
     con.execute("begin transaction")
     try:
@@ -277,6 +425,12 @@ def store(
                 con.execute("insert into raw_meta.dq_issues by name select * from dq_issue_rows")
             finally:
                 con.unregister("dq_issue_rows")
+        if volume_rows:
+            con.executemany(
+                "insert into raw_meta.dq_volume values "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                volume_rows,
+            )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -291,9 +445,12 @@ class QualityGate:
         con: duckdb.DuckDBPyConnection,
         run_id: str | None = None,
         suites: Iterable[Suite] = ALL_SUITES,
+        confirm_empty: Iterable[str] = (),
     ):
         self.con = con
         self.run_id = run_id
+        #: Files (as named in messages) confirmed empty: CSC_CONFIRM_EMPTY (VOLUME-EMPTY).
+        self.confirm_empty = frozenset(confirm_empty)
         self.suites = tuple(suites)
         self._session: GxSession | None = None
         self.verdicts: list[ExtractVerdict] = []
@@ -327,13 +484,17 @@ class QualityGate:
                     frames[name].append(frame)
         stacked = {name: pd.concat(fs, ignore_index=True) for name, fs in frames.items()}
         results = validate_tables(stacked, self.suites, ("extract",), self.session)
-        failures = split_by_extract(results)
+        keys = extract_keys(results)
+        failures = split_by_extract(results, keys)
+        diagnoses = diagnose_dates(results, keys)
+        previous, findings = self._volume(batch, results, keys)
         total_rows = sum(c.row_count for c in batch) or 1
         seconds = time.perf_counter() - started
         checked_at = dt.datetime.now()
         verdicts, decisions = [], {}
         for candidate in batch:
             e = candidate.extract
+            key = _label_key(e.la_code, e.collection_year, e.extract_date)
             verdict = ExtractVerdict(
                 e.la_code,
                 e.source,
@@ -341,7 +502,10 @@ class QualityGate:
                 e.extract_date,
                 candidate.row_count,
                 seconds * candidate.row_count / total_rows,
-                failures.get(_label_key(e.la_code, e.collection_year, e.extract_date), []),
+                failures.get(key, []),
+                findings.get(key, []),
+                diagnoses.get(key, []),
+                previous.get(key),
             )
             verdicts.append(verdict)
             decisions[e.label] = verdict.decision()
@@ -349,6 +513,50 @@ class QualityGate:
         self.verdicts += verdicts
         self.seconds += time.perf_counter() - started
         return decisions
+
+    def _volume(
+        self,
+        batch: list[CandidateExtract],
+        results: dict[str, SuiteResult],
+        keys: dict[str, pd.Series],
+    ) -> tuple[dict[str, dt.date], dict[str, list[VolumeFinding]]]:
+        """Each extract against the previous accepted one of its group: (extract key ->
+        the previous extract's date, extract key -> findings)."""
+        groups = {
+            _label_key(c.extract.la_code, c.extract.collection_year, c.extract.extract_date): (
+                c.extract.la_code,
+                c.extract.source,
+                c.extract.collection_year,
+            )
+            for c in batch
+        }
+        previous = volume.previous_profiles(self.con, groups.values())
+        if not previous:
+            return {}, {}
+        current = volume.current_profiles(
+            {t: r.frame for t, r in results.items()},
+            keys,
+            {
+                _label_key(c.extract.la_code, c.extract.collection_year, c.extract.extract_date): (
+                    c.extract.extract_date,
+                    {p.spec.name: p.row_count for p in c.parsed},
+                    dict(c.files),
+                )
+                for c in batch
+            },
+        )
+        dates, findings = {}, {}
+        for candidate in batch:
+            e = candidate.extract
+            key = _label_key(e.la_code, e.collection_year, e.extract_date)
+            before = previous.get(groups[key])
+            if before is None:
+                continue  # the first extract of its LA, source and year
+            dates[key] = before.extract_date
+            findings[key] = volume.compare(
+                e.source, before, current[key], e.label, self.confirm_empty
+            )
+        return dates, findings
 
     def check_warehouse(self, la_codes: Iterable[str] | None = None) -> list[ExtractVerdict]:
         """Run the cross-extract (``warehouse``) rules on the raw tables; store the findings.
@@ -443,3 +651,37 @@ def check_raw_tables(
         session,
         select=_blocking_or_cross_extract,
     )
+
+
+#: Control characters (not tab, CR or LF) that the whole-file checks reject (FILE-NUL,
+#: FILE-CONTROL-CHARACTER), as an RE2 class.
+_CONTROL_CLASS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def control_character_rows(
+    con: duckdb.DuckDBPyConnection, la_codes: Iterable[str] | None = None
+) -> dict[str, tuple[int, str | None, int | None]]:
+    """Raw rows holding a control character, per table: (rows, first file, its line).
+
+    The whole-file checks reject such files before they are loaded; this finds rows loaded
+    before those checks existed, so that the blocking asset checks stop them reaching a mart.
+    """
+    las = list(la_codes) if la_codes is not None else None
+    found = {}
+    for spec in ALL_TABLES:
+        cols = [c.lower() for c in spec.columns]
+        where = " or ".join(f"regexp_matches({c}, '{_CONTROL_CLASS}')" for c in cols)
+        params: list = []
+        las_filter = ""
+        if las is not None:
+            las_filter = f" and la_code in ({', '.join('?' for _ in las) or 'null'})"
+            params = las
+        sql = (
+            "select count(*) over (), source_file, source_row from "
+            f"{spec.raw_table} where ({where}){las_filter} "
+            "order by source_file, source_row limit 1"
+        )
+        row = con.execute(sql, params).fetchone()
+        if row:
+            found[spec.name] = (int(row[0]), row[1], row[2])
+    return found

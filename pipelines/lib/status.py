@@ -15,7 +15,15 @@ Tables (schema ``main``):
 - ``dq_issues`` — failing rows of the latest :data:`ISSUE_RUNS` gate runs;
 - ``extract_status`` — per LA, source and collection year: the newest extract seen and
   whether it was published, published with warnings or blocked (and why: the rejection
-  message names the rule or the file problem), the extract being served, and its age;
+  message names the rule or the file problem), the extract being served, and its age. A
+  problem of the landing folder (a malformed folder name, a symbolic link, a file in the
+  wrong place) also shows its LA, source and year as blocked, with the reason first, for
+  as long as it is there; one that is not in any collection year has a row of its own;
+- ``landing_problems`` — everything the latest scan of each LA found in the landing folder
+  that is not an extract: rejected (error) or listed, not read (warning), with the reason;
+- ``volume_checks`` — the volume and distribution findings of the latest check of each
+  extract (against the previous accepted extract), flagged when that extract is the one
+  being served (its figures are on the dashboard);
 - ``status_info`` — when this file was written, by which run.
 """
 
@@ -59,35 +67,103 @@ checks as (
 served as (
     select distinct la_code, source, collection_year, extract_date, loaded_at
     from raw_meta.extract_files
+),
+problems as (
+    select
+        la_code, source, collection_year,
+        count(*) as n,
+        string_agg(path || ': ' || message || ' [rule ' || rule_code || ']', '; ' order by path)
+            as message,
+        min(path) as path,
+        max(seen_at) as seen_at
+    from raw_meta.landing_problems
+    where severity = 'error' and la_code is not null
+    group by all
+),
+extracts as (
+    select
+        coalesce(a.la_code, s.la_code) as la_code,
+        coalesce(a.source, s.source) as source,
+        coalesce(a.collection_year, s.collection_year) as collection_year,
+        a.extract_date as latest_extract_date,
+        case
+            when a.outcome = 'rejected' then 'blocked'
+            when a.outcome = 'loaded' then coalesce(c.outcome, 'published')
+        end as latest_status,
+        case when a.outcome = 'rejected' then a.message else c.message end as latest_message,
+        c.errors as latest_errors,
+        c.warnings as latest_warnings,
+        a.loaded_at as latest_seen_at,
+        s.extract_date as served_extract_date,
+        s.loaded_at as served_loaded_at
+    from (select * from attempts where newest = 1) as a
+    left join (select * from checks where newest = 1) as c
+        on a.la_code = c.la_code
+        and a.source = c.source
+        and a.collection_year is not distinct from c.collection_year
+        and a.extract_date = c.extract_date
+    full outer join served as s
+        on a.la_code = s.la_code
+        and a.source = s.source
+        and a.collection_year is not distinct from s.collection_year
 )
 select
-    coalesce(a.la_code, s.la_code) as la_code,
-    coalesce(a.source, s.source) as source,
-    coalesce(a.collection_year, s.collection_year) as collection_year,
-    a.extract_date as latest_extract_date,
+    coalesce(e.la_code, p.la_code) as la_code,
+    coalesce(e.source, p.source) as source,
+    coalesce(e.collection_year, p.collection_year) as collection_year,
+    e.latest_extract_date,
+    case when p.n > 0 then 'blocked' else e.latest_status end as latest_status,
     case
-        when a.outcome = 'rejected' then 'blocked'
-        when a.outcome = 'loaded' then coalesce(c.outcome, 'published')
-    end as latest_status,
-    case when a.outcome = 'rejected' then a.message else c.message end as latest_message,
-    c.errors as latest_errors,
-    c.warnings as latest_warnings,
-    a.loaded_at as latest_seen_at,
-    s.extract_date as served_extract_date,
-    s.loaded_at as served_loaded_at,
-    s.extract_date is distinct from a.extract_date as is_serving_older_data,
-    date_diff('day', s.extract_date, ?::date) as served_age_days
-from (select * from attempts where newest = 1) as a
-left join (select * from checks where newest = 1) as c
-    on a.la_code = c.la_code
-    and a.source = c.source
-    and a.collection_year is not distinct from c.collection_year
-    and a.extract_date = c.extract_date
-full outer join served as s
-    on a.la_code = s.la_code
-    and a.source = s.source
-    and a.collection_year is not distinct from s.collection_year
+        when p.n > 0 then concat_ws(
+            '; ', p.message, case when e.latest_status <> 'published' then e.latest_message end
+        )
+        else e.latest_message
+    end as latest_message,
+    e.latest_errors,
+    e.latest_warnings,
+    coalesce(p.seen_at, e.latest_seen_at) as latest_seen_at,
+    e.served_extract_date,
+    e.served_loaded_at,
+    e.served_extract_date is distinct from e.latest_extract_date or coalesce(p.n, 0) > 0
+        as is_serving_older_data,
+    date_diff('day', e.served_extract_date, ?::date) as served_age_days,
+    coalesce(p.n, 0) as landing_problems,
+    p.path as problem_path
+from extracts as e
+full outer join problems as p
+    on e.la_code = p.la_code
+    and e.source is not distinct from p.source
+    and e.collection_year is not distinct from p.collection_year
 order by 1, 2, 3
+"""
+
+_VOLUME_CHECKS = """
+with latest as (
+    select la_code, source, collection_year, extract_date, max(checked_at) as checked_at
+    from raw_meta.dq_runs
+    where source <> 'warehouse'
+    group by all
+),
+served as (
+    select distinct la_code, source, collection_year, extract_date
+    from raw_meta.extract_files
+)
+select
+    v.*,
+    s.extract_date is not null as is_served
+from raw_meta.dq_volume as v
+inner join latest as l
+    on v.la_code = l.la_code
+    and v.source = l.source
+    and v.collection_year is not distinct from l.collection_year
+    and v.extract_date = l.extract_date
+    and v.checked_at = l.checked_at
+left join served as s
+    on v.la_code = s.la_code
+    and v.source = s.source
+    and v.collection_year is not distinct from s.collection_year
+    and v.extract_date = s.extract_date
+order by v.la_code, v.source, v.collection_year, v.extract_date, v.table_name, v.rule_code
 """
 
 _LATEST_ISSUES = """
@@ -136,6 +212,10 @@ def publish_status(
         con.execute(f"create table status_out.dq_issues as {_LATEST_ISSUES}", [ISSUE_RUNS])
         con.execute(f"create table status_out.extract_status as {_EXTRACT_STATUS}", [today])
         con.execute(
+            "create table status_out.landing_problems as select * from raw_meta.landing_problems"
+        )
+        con.execute(f"create table status_out.volume_checks as {_VOLUME_CHECKS}")
+        con.execute(
             "create table status_out.status_info as select ?::timestamp as written_at, "
             "?::varchar as run_id",
             [written_at, run_id],
@@ -148,6 +228,8 @@ def publish_status(
                 "dq_runs",
                 "dq_issues",
                 "extract_status",
+                "landing_problems",
+                "volume_checks",
                 "status_info",
             )
         }

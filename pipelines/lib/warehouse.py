@@ -12,7 +12,13 @@ every file the loader looked at, with the outcome.
 
 ``raw_meta.dq_runs`` (one row per extract checked, per run) and ``raw_meta.dq_issues`` (the
 failing rows, capped per rule and extract) are written by the data-quality gate
-(:mod:`pipelines.lib.quality`); both are appended, never truncated.
+(:mod:`pipelines.lib.quality`); both are appended, never truncated. So is
+``raw_meta.dq_volume``: the gate's volume and distribution findings against the previous
+accepted extract (:mod:`pipelines.lib.volume`).
+
+``raw_meta.landing_problems`` is what the latest scan of each LA found in the landing
+folder that is not an extract (a malformed folder name, a symbolic link, a file in the wrong
+place, an entry the contract has no place for): replaced for the LAs of every run.
 """
 
 from __future__ import annotations
@@ -94,6 +100,40 @@ META_DDL = (
         severity varchar not null,          -- error | warning
         message varchar not null,
         value varchar                       -- the values of the rule's columns, COL=value; ...
+    )
+    """,
+    """
+    create table if not exists raw_meta.dq_volume (
+        run_id varchar,
+        checked_at timestamp not null,
+        la_code varchar not null,
+        source varchar not null,
+        collection_year varchar,
+        extract_date date not null,         -- the extract checked
+        previous_extract_date date,         -- the accepted extract it was compared with
+        table_name varchar not null,
+        source_file varchar,                -- the file (NULL when it was not supplied)
+        rule_code varchar not null,         -- VOLUME-ROWS | VOLUME-EMPTY | VOLUME-BLANKS | ...
+        severity varchar not null,          -- error | warning
+        column_name varchar,                -- VOLUME-BLANKS, VOLUME-MONTH-GAP
+        month date,                         -- VOLUME-MONTH-GAP: the first day of the month
+        previous_value double,              -- rows, blank share or events before
+        current_value double,               -- ... and now
+        message varchar not null
+    )
+    """,
+    """
+    create table if not exists raw_meta.landing_problems (
+        run_id varchar,
+        seen_at timestamp not null,
+        la_code varchar,                    -- NULL: not in an LA folder
+        source varchar,
+        collection_year varchar,
+        path varchar not null,              -- relative to the landing folder
+        rule_code varchar not null,
+        severity varchar not null,          -- error: rejected | warning: listed, not read
+        message varchar not null,
+        at_root boolean not null            -- found at the top of the landing folder
     )
     """,
 )

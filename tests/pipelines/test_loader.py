@@ -164,7 +164,7 @@ def test_absent_optional_files_are_recorded_as_not_supplied(landing, con):
         ("850/ssda903/2024-26/2024-10-31/header.csv", "rejected", "is not a collection year"),
         ("850/ssda903/2024-25/2024-02-01/header.csv", "rejected", "before the start"),
         ("hampshire/ssda903/2024-25/2024-10-31/header.csv", "warning", "not an LA folder"),
-        ("850/cin/2024-10-31/header.csv", "warning", "unexpected entry"),
+        ("850/cin/2024-10-31/header.csv", "warning", "not part of the data contract"),
     ],
 )
 def test_landing_folder_problems_are_reported_and_nothing_is_loaded(

@@ -63,18 +63,67 @@ CASE_INSENSITIVE_HEADER = (
 )
 
 
+def _insert(text: str, line: int, new: str) -> str:
+    """Insert ``new`` as line ``line`` (1 = header) of a CSV text."""
+    lines = text.split("\n")
+    lines.insert(line - 1, new)
+    return "\n".join(lines)
+
+
+#: missing.csv with a NUL at line 3, after a line long enough to put it past the first 4 KiB.
+NUL_MISSING = _edit(_edit(WORLD_903["missing"], 2, "M,", "M" + " " * 5000 + ","), 3, "A,", "A\x00,")
+#: episodes.csv as a system writing month/day/year would: most DECOMs cannot be read.
+US_EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,"
+    "URN\n"
+    "C1,05/13/2024,S,V2,N1,U4,PR1,07/14/2024,X1,,,,\n"
+    "C1,07/14/2024,P,C2,N1,K2,PR4,,,CARPL,,,SC123456\n"
+    "C2,06/15/2024,S,V2,N1,U4,PR1,,,,,,\n"
+)
+#: 30 reviews of C1 (the world's reviews.csv has 2).
+MANY_REVIEWS = (
+    WORLD_903["reviews"].split("\n")[0]
+    + "\n"
+    + "".join(f"C1,01/01/2010,{day:02d}/05/2024,PN1\n" for day in range(1, 31))
+)
+#: 60,000 junk rows, many times the 2 rows of missing.csv in the extract loaded before.
+JUNK_ROWS = "".join(f"J{i},x,x,x,x\n" for i in range(60_000))
+
+
+def _link_file(landing: Landing, la: str, table: str) -> None:
+    """The extract's ``table``.csv is a link to a well-formed copy outside the landing folder."""
+    folder = landing.extract_903(la, NEW, **{table: None})
+    outside = landing.root.parent / "outside" / la / f"{table}.csv"
+    outside.parent.mkdir(parents=True, exist_ok=True)
+    outside.write_text(WORLD_903[table], encoding="utf-8")
+    (folder / f"{table}.csv").symlink_to(outside)
+
+
+def _link_folder(landing: Landing, la: str) -> None:
+    """The new extract folder is a link to a well-formed extract outside the landing folder."""
+    outside = Landing(landing.root.parent / "outside")
+    target = outside.extract_903(la, NEW)
+    link = landing.root / f"{la}/ssda903/{YEAR}/{NEW}"
+    link.symlink_to(target, target_is_directory=True)
+
+
 @dataclass(frozen=True)
 class BadInput:
     name: str
     la: str
     write: Callable[[Landing, str], object]
-    outcome: str  # rejected | loaded | ignored | skipped
+    outcome: str  # rejected | loaded | ignored | skipped | listed (not read; the rest loads)
     rule: str
     file: str = ""  # where the event points, with {la}; "" = no event to check
     line: int | None = None
     source: str = "ssda903"
     status: str | None = None  # latest_status in status.duckdb's extract_status
     warning_rule: str | None = None  # a gate warning stored in dq_issues
+    words: str = ""  # the message names the cause or the fix in these words
+    leads: bool = False  # the rule is the first the message names (the cause comes first)
+    old: Callable[[Landing, str], object] | None = None  # run 1's extract, if not the world's
+    confirm: str = ""  # a file (with {la}) confirmed empty for run 2 (CSC_CONFIRM_EMPTY)
+    volume_rule: str | None = None  # a volume finding stored in dq_volume
 
     @property
     def where(self) -> str:
@@ -183,6 +232,9 @@ CATALOGUE = [
         "FILE-NO-ROWS",
         "{la}/ssda903/2024-25/2024-11-30",
         status="published",
+        old=lambda landing, la: landing.extract_903(
+            la, OLD, reviews="CHILD,DOB,REVIEW,REVIEW_CODE\n"
+        ),  # empty before too: nothing fell (see "table supplied before, now empty")
     ),
     BadInput(
         "UTF-8 byte order mark",
@@ -291,7 +343,8 @@ CATALOGUE = [
         "ignored",
         "LANDING-EXTRACT-DATE",
         "{la}/ssda903/2024-25/latest",
-        status="published",
+        status="blocked",
+        words="rename the folder",
     ),
     BadInput(
         "extract older than the one loaded",
@@ -391,6 +444,251 @@ CATALOGUE = [
         status="published",
     ),
     BadInput(
+        "NUL byte in the middle of a file",
+        "831",
+        _903(missing=NUL_MISSING),
+        "rejected",
+        "FILE-NUL",
+        F903 + "missing.csv",
+        3,
+        status="blocked",
+        words="NUL byte",
+    ),
+    BadInput(
+        "UTF-16 file",
+        "832",
+        _903(header=WORLD_903["header"].encode("utf-16")),
+        "rejected",
+        "FILE-ENCODING",
+        F903 + "header.csv",
+        status="blocked",
+        words="UTF-16 (little-endian, with a byte order mark), not UTF-8: save it as UTF-8",
+    ),
+    BadInput(
+        "repeated header row",
+        "833",
+        _903(header=_insert(WORLD_903["header"], 4, WORLD_903["header"].split("\n")[0])),
+        "rejected",
+        "FILE-REPEATED-HEADER",
+        F903 + "header.csv",
+        4,
+        status="blocked",
+        words="the header row is repeated at line 4",
+        leads=True,
+    ),
+    BadInput(
+        "control character in a value",
+        "834",
+        _903(episodes=_edit(WORLD_903["episodes"], 3, "PR4", "PR\x1b4")),
+        "rejected",
+        "FILE-CONTROL-CHARACTER",
+        F903 + "episodes.csv",
+        3,
+        status="blocked",
+        words="0x1B (ESC)",
+    ),
+    BadInput(
+        "lines ended by CR alone",
+        "835",
+        _903(missing=WORLD_903["missing"].replace("\n", "\r")),
+        "rejected",
+        "FILE-LINE-ENDINGS",
+        F903 + "missing.csv",
+        status="blocked",
+        words="classic Mac OS",
+    ),
+    BadInput(
+        "mixed line ends",
+        "836",
+        _903(episodes=WORLD_903["episodes"].replace("\n", "\r\n", 2)),
+        "loaded",
+        "FILE-MIXED-LINE-ENDS",
+        "{la}/ssda903/2024-25/2024-11-30",
+        status="published",
+    ),
+    BadInput(
+        "CHILD with a comma and a line break",
+        "837",
+        _903(header=_edit(WORLD_903["header"], 6, "C5,", '"10,04\n000",')),
+        "rejected",
+        "CSC-HEADER-ID-FORMAT",
+        F903 + "header.csv",
+        6,
+        status="blocked",
+        words="1 to 10 letters or digits",
+    ),
+    BadInput(
+        "DOB in OC3 differs from the header",
+        "838",
+        _903(oc3=_edit(WORLD_903["oc3"], 3, "10/10/2005", "11/10/2005")),
+        "rejected",
+        "INT15",
+        F903 + "oc3.csv",
+        3,
+        status="blocked",
+    ),
+    BadInput(
+        "SEX in UASC differs from the header",
+        "839",
+        _903(uasc=_edit(WORLD_903["uasc"], 2, "C1,M,", "C1,F,")),
+        "loaded",
+        "INT21",
+        F903 + "uasc.csv",
+        2,
+        status="warnings",
+        warning_rule="INT21",
+    ),
+    BadInput(
+        "dates in month/day/year order",
+        "840",
+        _903(episodes=US_EPISODES),
+        "rejected",
+        "DIAG-DAY-MONTH-SWAPPED",
+        F903 + "episodes.csv",
+        2,
+        status="blocked",
+        words="export the dates as dd/mm/yyyy",
+        leads=True,
+    ),
+    BadInput(
+        "most dates of a column unreadable",
+        "841",
+        _903(
+            reviews=_append(WORLD_903["reviews"], "C1,01/01/2010,2024.07.15,PN1")
+            .replace("15/06/2024", "2024.06.15")
+            .replace("20/07/2024", "2024.07.20")
+        ),
+        "rejected",
+        "DIAG-DATES-UNREADABLE",
+        F903 + "reviews.csv",
+        2,
+        status="blocked",
+        words="3 of the 3 REVIEW dates (100%) cannot be read",
+        leads=True,
+    ),
+    BadInput(
+        "extract folder named like an impossible date",
+        "842",
+        lambda landing, la: landing.extract_903(la, "2024-11-31"),
+        "ignored",
+        "LANDING-EXTRACT-DATE",
+        "{la}/ssda903/2024-25/2024-11-31",
+        status="blocked",
+        words="not an extract date (YYYY-MM-DD, a real date)",
+    ),
+    BadInput(
+        "symbolic link to a file outside the landing folder",
+        "843",
+        lambda landing, la: _link_file(landing, la, "header"),
+        "rejected",
+        "LANDING-SYMLINK",
+        F903 + "header.csv",
+        status="blocked",
+        words="links are never followed",
+    ),
+    BadInput(
+        "symbolic link to an extract folder",
+        "844",
+        _link_folder,
+        "ignored",
+        "LANDING-SYMLINK",
+        "{la}/ssda903/2024-25/2024-11-30",
+        status="blocked",
+    ),
+    BadInput(
+        "file in the wrong place",
+        "845",
+        lambda landing, la: landing.write(
+            f"{la}/ssda903/{YEAR}/episodes.csv", WORLD_903["episodes"]
+        ),
+        "ignored",
+        "LANDING-MISPLACED-FILE",
+        "{la}/ssda903/2024-25/episodes.csv",
+        status="blocked",
+        words="an extract's files go in {la}/ssda903/2024-25/<extract date>/episodes.csv",
+    ),
+    BadInput(
+        "file that cannot be read",
+        "846",
+        lambda landing, la: (
+            landing.extract_903(la, NEW, header=None),
+            (landing.root / f"{la}/ssda903/{YEAR}/{NEW}/header.csv").mkdir(),
+        ),
+        "rejected",
+        "FILE-UNREADABLE",
+        F903 + "header.csv",
+        status="blocked",
+        words="it is a folder, not a file",
+    ),
+    BadInput(
+        "table supplied before, now empty",
+        "847",
+        _903(missing=WORLD_903["missing"].split("\n")[0] + "\n"),
+        "rejected",
+        "VOLUME-EMPTY",
+        F903 + "missing.csv",
+        status="blocked",
+        words="set CSC_CONFIRM_EMPTY={la}/ssda903/2024-25/2024-11-30/missing.csv",
+        volume_rule="VOLUME-EMPTY",
+    ),
+    BadInput(
+        "empty table confirmed",
+        "848",
+        _903(missing=WORLD_903["missing"].split("\n")[0] + "\n"),
+        "loaded",
+        "VOLUME-EMPTY",
+        F903 + "missing.csv",
+        status="warnings",
+        confirm=F903 + "missing.csv",
+        words="published because CSC_CONFIRM_EMPTY confirms it",
+        volume_rule="VOLUME-EMPTY",
+    ),
+    BadInput(
+        "optional table no longer supplied",
+        "849",
+        _903(reviews=None),
+        "loaded",
+        "VOLUME-NOT-SUPPLIED",
+        F903 + "reviews.csv",
+        status="warnings",
+        volume_rule="VOLUME-NOT-SUPPLIED",
+    ),
+    BadInput(
+        "rows fall beyond the band",
+        "851",
+        _903(),
+        "loaded",
+        "VOLUME-ROWS",
+        F903 + "reviews.csv",
+        status="warnings",
+        old=lambda landing, la: landing.extract_903(la, OLD, reviews=MANY_REVIEWS),
+        words="-93% against the 30 of the extract of 2024-10-31",
+        volume_rule="VOLUME-ROWS",
+    ),
+    BadInput(
+        "file ten times its usual size",
+        "852",
+        _903(missing=WORLD_903["missing"] + JUNK_ROWS),
+        "rejected",
+        "VOLUME-SURGE",
+        F903 + "missing.csv",
+        status="blocked",
+        words="it was not parsed",
+    ),
+    BadInput(
+        "entry the contract has no place for",
+        "853",
+        lambda landing, la: (
+            landing.extract_903(la, NEW),
+            landing.write(f"{la}/notes.txt", "ring the team"),
+        ),
+        "listed",
+        "LANDING-UNKNOWN-ENTRY",
+        "{la}/notes.txt",
+        status="published",
+        words="listed, not read",
+    ),
+    BadInput(
         "LA folder that is not a DfE LA code",
         "hampshire",
         lambda landing, la: landing.extract_903(la, NEW),
@@ -433,7 +731,7 @@ def catalogue_run(tmp_path_factory):
     con = duckdb.connect(str(tmp / "warehouse.duckdb"))
     for case in CATALOGUE:
         if case.la.isdigit():
-            landing.extract_903(case.la, OLD)
+            (case.old or (lambda landing, la: landing.extract_903(la, OLD)))(landing, case.la)
             if case.source == "local":
                 landing.extract_local(case.la, OLD)
     first = load_landing(con, landing.root, run_id="run-1", validate=QualityGate(con, "run-1"))
@@ -441,13 +739,18 @@ def catalogue_run(tmp_path_factory):
     before = {(c.la, c.source): _snapshot(con, c.la, c.source) for c in CATALOGUE}
     for case in CATALOGUE:
         case.write(landing, case.la)
-    gate = QualityGate(con, "run-2")
+    confirmed = [c.confirm.format(la=c.la) for c in CATALOGUE if c.confirm]
+    gate = QualityGate(con, "run-2", confirm_empty=confirmed)
     report = load_landing(con, landing.root, run_id="run-2", validate=gate)
     gate.check_warehouse()
     status_path = publish_status(con, tmp / "serving" / "status.duckdb", "run-2").path
     after = {(c.la, c.source): _snapshot(con, c.la, c.source) for c in CATALOGUE}
     issues = con.execute(
         "select la_code, rule_code, source_file, source_row from raw_meta.dq_issues "
+        "where run_id = 'run-2'"
+    ).fetchall()
+    volume = con.execute(
+        "select la_code, rule_code, source_file, message from raw_meta.dq_volume "
         "where run_id = 'run-2'"
     ).fetchall()
     history = (
@@ -467,7 +770,7 @@ def catalogue_run(tmp_path_factory):
             ).fetchall()
         }
     con.close()
-    return report, before, after, status, issues, history
+    return report, before, after, status, issues, history, volume
 
 
 def test_the_catalogue_has_at_least_twenty_classes_each_with_its_own_la():
@@ -480,7 +783,7 @@ def test_the_catalogue_has_at_least_twenty_classes_each_with_its_own_la():
 def test_bad_input_has_its_expected_outcome_and_a_message_naming_file_line_and_rule(
     catalogue_run, case
 ):
-    report, before, after, status, issues, _ = catalogue_run
+    report, before, after, status, issues, _, volume = catalogue_run
     events = [
         e
         for e in report.events
@@ -500,7 +803,11 @@ def test_bad_input_has_its_expected_outcome_and_a_message_naming_file_line_and_r
             assert event.outcome == expected, event
             if case.file:
                 assert event.source_file == case.where
-                assert case.where in event.message or case.outcome in ("ignored", "skipped")
+                assert case.where in event.message or case.outcome in (
+                    "ignored",
+                    "skipped",
+                    "listed",
+                )
             if case.line is not None:
                 assert re.search(rf"lines? [\d, ]*\b{case.line}\b", event.message), event.message
         else:  # a cross-extract warning: stored, with file and line, not an event
@@ -521,14 +828,31 @@ def test_bad_input_has_its_expected_outcome_and_a_message_naming_file_line_and_r
         assert status[(case.la, case.source, year)] == case.status
     if case.warning_rule:
         assert any(i[0] == case.la and i[1] == case.warning_rule for i in issues)
+    if case.volume_rule:
+        assert (case.la, case.volume_rule, case.where) in {v[:3] for v in volume}
+    if case.words or case.leads:
+        messages = [e.message for e in events if f"[rule {case.rule}]" in e.message]
+        messages += [v[3] for v in volume if v[0] == case.la and v[1] == case.rule]
+        assert messages, f"no message names rule {case.rule}"
+        if case.words:
+            assert any(case.words.format(la=case.la) in m for m in messages), messages
+        if case.leads:
+            assert all(m.index(f"[rule {case.rule}]") == m.index("[rule ") for m in messages)
 
 
 def test_every_run_of_the_gate_is_kept_in_dq_runs_and_dq_issues(catalogue_run):
-    *_, (runs, issue_runs) = catalogue_run
+    *_, (runs, issue_runs), _ = catalogue_run
     extracts_of_run_1 = sum(1 + (c.source == "local") for c in CATALOGUE if c.la.isdigit())
     assert runs["run-1"] == extracts_of_run_1  # one row per extract checked
     assert runs["run-2"] > 0
     assert "run-2" in issue_runs
+
+
+def test_the_landing_folder_was_never_read_outside_itself(catalogue_run):
+    report, *_ = catalogue_run
+    events = [e for e in report.events if "outside" in e.message]
+    assert events and all("links are never followed" in e.message for e in events)
+    assert not [e for e in report.events if e.outcome == "loaded" and "outside" in e.source_file]
 
 
 def test_every_class_is_documented_with_its_outcome_and_rule():
@@ -542,4 +866,4 @@ def test_every_class_is_documented_with_its_outcome_and_rule():
 def test_blocked_extracts_leave_every_other_la_flowing(catalogue_run):
     report, *_ = catalogue_run
     loaded = {e.extract.la_code for e in report.by_outcome("loaded") if e.table_name is None}
-    assert {c.la for c in CATALOGUE if c.outcome == "loaded"} <= loaded
+    assert {c.la for c in CATALOGUE if c.outcome in ("loaded", "listed")} <= loaded

@@ -58,3 +58,24 @@ def test_cross_extract_warnings_are_reported_but_do_not_fail_the_check(checked):
 def test_a_clean_table_passes_with_a_one_line_report(checked):
     assert checked["header"].passed and not checked["header"].warnings
     assert report_markdown(checked["header"]).startswith("All ")
+
+
+def test_a_control_character_loaded_before_the_whole_file_checks_is_found_per_table(tmp_path):
+    """A NUL that reached the raw tables before the checks existed fails its table's check."""
+    import duckdb
+
+    from pipelines.lib.quality import control_character_rows
+    from pipelines.lib.warehouse import ensure_raw_schema
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_raw_schema(con)
+        con.execute(
+            "insert into raw_ssda903.episodes (child, place_provider, la_code, collection_year, "
+            "extract_date, source_file, source_row) values "
+            "('C1', 'P' || chr(0) || 'R5', '850', '2024-25', '2024-10-31', 'e.csv', 1780), "
+            "('C2', 'PR1', '850', '2024-25', '2024-10-31', 'e.csv', 1781), "
+            "('C3', 'PR' || chr(27), '851', '2024-25', '2024-10-31', 'f.csv', 9)"
+        )
+        assert control_character_rows(con) == {"episodes": (2, "e.csv", 1780)}
+        assert control_character_rows(con, ["850"]) == {"episodes": (1, "e.csv", 1780)}
+        assert control_character_rows(con, ["852"]) == {}

@@ -78,6 +78,8 @@ def test_status_is_replaced_atomically_and_leaves_no_temporary_file(landing, con
         "dq_runs",
         "dq_issues",
         "extract_status",
+        "landing_problems",
+        "volume_checks",
         "status_info",
     }
 
@@ -114,3 +116,36 @@ def test_only_the_latest_runs_issues_are_copied(con, tmp_path):
         runs = {r[0] for r in s.execute("select distinct run_id from dq_issues").fetchall()}
         assert s.execute("select count(*) from dq_runs").fetchone() == (ISSUE_RUNS + 2,)
     assert runs == {f"run-{i}" for i in range(2, ISSUE_RUNS + 2)}
+
+
+def test_a_landing_problem_blocks_its_year_until_it_is_gone_even_with_no_extract(
+    landing, con, tmp_path
+):
+    landing.extract_903("850", "2024-10-31")
+    landing.write("850/ssda903/2025-26/2025-04-31/header.csv", "CHILD\n")  # no such date
+    landing.write("850/ssda903/2024-25/2024-11-31/header.csv", "CHILD\n")
+    landing.write("850/readme.txt", "listed, not read")
+    load_landing(con, landing.root)
+    path = publish_status(con, tmp_path / "status.duckdb").path
+    status = _status(path)
+    assert status[("850", "ssda903", "2025-26")] == (None, "blocked", None, True, None)
+    assert status[("850", "ssda903", "2024-25")][:3] == (
+        dt.date(2024, 10, 31),
+        "blocked",
+        dt.date(2024, 10, 31),
+    )
+    assert ("850", None, None) not in status  # a warning does not block anything
+    with duckdb.connect(str(path), read_only=True) as s:
+        [(message, problem)] = s.execute(
+            "select latest_message, problem_path from extract_status "
+            "where collection_year = '2024-25'"
+        ).fetchall()
+    assert problem == "850/ssda903/2024-25/2024-11-31"
+    assert message.startswith("850/ssda903/2024-25/2024-11-31: folder name '2024-11-31'")
+    for folder in ("2025-26/2025-04-31", "2024-25/2024-11-31"):
+        (landing.root / "850/ssda903" / folder / "header.csv").unlink()
+        (landing.root / "850/ssda903" / folder).rmdir()
+    load_landing(con, landing.root)
+    status = _status(publish_status(con, tmp_path / "status.duckdb").path)
+    assert ("850", "ssda903", "2025-26") not in status
+    assert status[("850", "ssda903", "2024-25")][1] == "published"

@@ -13,6 +13,7 @@ from pipelines.lib.contract import ALL_TABLES
 from pipelines.lib.loader import LoadReport, load_landing
 from pipelines.lib.quality import QualityGate
 from pipelines.lib.status import STATUS_FILE, publish_status
+from pipelines.settings import confirmed_files
 
 RAW_SPECS = [
     dg.AssetSpec(
@@ -95,7 +96,7 @@ def landing_extracts(
     started = time.perf_counter()
     with duckdb.get_connection() as con:
         run_id = context.run.run_id
-        gate = QualityGate(con, run_id=run_id)
+        gate = QualityGate(con, run_id=run_id, confirm_empty=confirmed_files(paths.confirm_empty))
         report = load_landing(
             con, Path(paths.landing_dir), la_codes=las, run_id=run_id, validate=gate
         )

@@ -3,7 +3,9 @@
 Defense in depth: the ingest step already gates every extract before loading it
 (``pipelines/lib/quality.py``), so the raw tables should pass every ``error`` rule. These
 checks re-validate them as loaded: every ``error`` rule of every suite, plus the
-cross-extract ``warehouse`` rules (warnings). A failing ``error`` rule fails its check,
+cross-extract ``warehouse`` rules (warnings), and no value may hold a NUL or another control
+character (the whole-file checks reject such files; this catches rows loaded before they
+existed). A failing ``error`` rule fails its check,
 which stops everything downstream in the run (dbt, publish), so the dashboard keeps
 serving the last good snapshot; ``warning`` rules are reported and do not block. The
 gate's own warnings on each extract are already in ``raw_meta.dq_issues`` and are not run
@@ -25,7 +27,7 @@ from expectations.suites import ALL_SUITES
 from pipelines.defs.constants import DUCKDB_POOL
 from pipelines.defs.partitions import LA_PARTITIONS
 from pipelines.lib.gx_runner import SuiteResult
-from pipelines.lib.quality import check_raw_tables
+from pipelines.lib.quality import check_raw_tables, control_character_rows
 
 MAX_ROWS_SHOWN = 3
 
@@ -87,10 +89,18 @@ def gx_raw_tables(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
     las = sorted(context.partition_keys)
     with duckdb.get_connection() as con:
         results = check_raw_tables(con, la_codes=las)
+        control = control_character_rows(con, la_codes=las)
     for suite in ALL_SUITES:
         result = results.get(suite.table_name)
         if result is None:  # pragma: no cover - every raw table exists after ingest
             continue
+        bad_bytes, bad_file, bad_line = control.get(suite.table_name, (0, None, None))
+        if bad_bytes:
+            context.log.error(
+                f"{suite.table}: {bad_bytes} rows hold a NUL or another control character, "
+                f"first at {bad_file} line {bad_line} (loaded before the whole-file checks "
+                "existed): load a clean extract of the LA [rule FILE-NUL]"
+            )
         for r in result.errors + result.warnings:
             first = (r.rows(1) or [{}])[0]
             log = context.log.error if r.rule.severity == "error" else context.log.warning
@@ -102,7 +112,7 @@ def gx_raw_tables(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
         yield dg.AssetCheckResult(
             asset_key=asset_key(suite),
             check_name=check_name(suite),
-            passed=result.passed,
+            passed=result.passed and not bad_bytes,
             severity=dg.AssetCheckSeverity.ERROR,
             metadata={
                 "las": ", ".join(las),
@@ -112,6 +122,7 @@ def gx_raw_tables(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
                 "warnings": len(result.warnings),
                 "failed_rules": [r.rule.code for r in result.errors + result.warnings],
                 "failing_row_count": sum(r.failing_count for r in result.errors),
+                "control_character_rows": bad_bytes,
                 "seconds": round(result.seconds, 3),
                 "report": dg.MetadataValue.md(report_markdown(result)),
             },
