@@ -33,6 +33,26 @@ MID_STORY_NOTE = (
     "placement that began before the earliest year supplied), it is counted from the "
     "first start date the data shows."
 )
+#: Said under the districts table when a district's rate has no population (status
+#: ``no_population``): the children are counted, only the population is missing.
+NO_POPULATION_NOTE = (
+    "No population (not a place): {districts} have no population estimate, because they "
+    "are not places (County holds county-wide teams; Unallocated children have no "
+    "allocated worker) or the population reference has no figure for them. Their "
+    "children are counted (the numerator is children looked after × 10,000) and are in "
+    "the LA total, but no rate per 10,000 is given for them."
+)
+
+
+def status_notes(by_district: pd.DataFrame) -> list:
+    """Plain-English notes for the statuses shown in the districts table."""
+    if by_district.empty or "status" not in by_district:
+        return []
+    names = [str(d) for d in by_district.loc[by_district["status"] == "no_population", "district"]]
+    if not names:
+        return []
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return [html.P(NO_POPULATION_NOTE.format(districts=listed), className="small status-note")]
 
 
 def period_type_for(splits: pd.DataFrame, breakdown: str | None, frequency: str | None) -> str:
@@ -278,6 +298,7 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
             DISTRICT_COLUMNS,
             label=f"{name} by district",
         ),
+        *status_notes(by_district),
         html.H2(f"Figures by period — {place}", className="h4"),
         data_grid(
             ids.KPI_PERIOD_TABLE,
