@@ -32,6 +32,7 @@ AREA_MODELS: dict[str, tuple[str, str]] = {
     "C": ("kpi_care_leavers", "action_care_leavers"),
     "D": ("kpi_caseloads", "action_cla_unallocated"),
     "E": ("kpi_looked_after", ""),
+    "F": ("kpi_placement_location", ""),
 }
 
 POLARITY = {"higher": "higher is better", "lower": "lower is better", "info": "information only"}

@@ -140,7 +140,9 @@ placements_in_window as (
         on
             looked_after.la_code = episodes.la_code
             and looked_after.child = episodes.child
-            and {{ overlaps_window('episodes.decom', 'episodes.dec', 'looked_after.period_end', 12) }}
+            and {{ overlaps_window(
+                'episodes.decom', 'episodes.dec', 'looked_after.period_end', 12
+            ) }}
     group by looked_after.la_code, looked_after.period_end, looked_after.child
 ),
 

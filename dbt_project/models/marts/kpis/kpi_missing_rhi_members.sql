@@ -198,8 +198,8 @@ children_flagged as (
         on
             looked_after_in_window.la_code = missing_starts.la_code
             and looked_after_in_window.child = missing_starts.child
-            and missing_starts.mis_start >= looked_after_in_window.window_first_day
-            and missing_starts.mis_start <= looked_after_in_window.period_end
+            and looked_after_in_window.window_first_day <= missing_starts.mis_start
+            and looked_after_in_window.period_end >= missing_starts.mis_start
     group by
         looked_after_in_window.la_code,
         looked_after_in_window.period_start,
