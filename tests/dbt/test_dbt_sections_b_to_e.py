@@ -444,6 +444,10 @@ def test_every_b_to_e_kpi_is_on_the_full_spine(warehouse):
             "placement_3plus_pct",
             "placement_long_term_pct",
             "cla_review_in_date_pct",
+            "placed_outside_la_pct",  # section F (test_dbt_section_f.py)
+            "placed_location_not_known",
+            "placed_20_miles_pct",
+            "placed_distance_not_known",
         )
     }
     expected["pep_in_term_pct/term"] = districts * terms
