@@ -10,13 +10,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data, figures, ids, location_figures, scoring, urlstate
+from dashboards import data, figures, ids, scoring, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
 from dashboards.components.chart import chart
 from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import direction_text, rag_badge
+from dashboards.views import placement_locations
 from dashboards.views.common import (
     PERIOD_COLUMNS,
     district_href,
@@ -42,74 +43,6 @@ NO_POPULATION_NOTE = (
     "children are counted (the numerator is children looked after × 10,000) and are in "
     "the LA total, but no rate per 10,000 is given for them."
 )
-
-
-#: Placement location (kpis.md F): each KPI and the count of children it leaves out.
-NOT_KNOWN_KPIS = {
-    "placed_outside_la_pct": ("placed_location_not_known", "location not known"),
-    "placed_20_miles_pct": ("placed_distance_not_known", "distance from home not known"),
-}
-NOT_KNOWN_WHY = (
-    "blank, a placeholder such as XXXXXXX, or not in the ONS Postcode Directory: never "
-    "guessed, and left out of the percentage"
-)
-BAND_COLUMNS = [
-    column("band", "Distance from home"),
-    *[column(d, d, numeric=True) for d in location_figures.DIRECTIONS],
-    column("same_place", "Same postcode", numeric=True),
-    column("total", "Total", numeric=True),
-]
-
-
-def not_known_note(la: str, kpi_id: str, district: str, latest: Mapping | None) -> list:
-    """ "Location not known: N children" beside a placement-location figure (kpis.md F)."""
-    if kpi_id not in NOT_KNOWN_KPIS or latest is None:
-        return []
-    companion, words = NOT_KNOWN_KPIS[kpi_id]
-    series = data.kpi_series(la, companion, district)
-    same = series[pd.to_datetime(series["period_end"]) == pd.Timestamp(latest["period_end"])]
-    if same.empty or fmt.is_missing(same["numerator"].iloc[0]):
-        return []
-    count = int(same["numerator"].iloc[0])
-    children = "child" if count == 1 else "children"
-    return [
-        html.P(
-            [html.Strong(f"{words.capitalize()}: {count:,} {children}"), f" ({NOT_KNOWN_WHY})."],
-            id=ids.KPI_NOT_KNOWN,
-            className="small not-known",
-        )
-    ]
-
-
-def placement_section(la: str, kpi_id: str, district: str, place: str, latest) -> list:
-    """Where children are placed, by direction and distance from home (aggregate counts)."""
-    if kpi_id not in NOT_KNOWN_KPIS or latest is None:
-        return []
-    end = latest["period_end"]
-    bands = data.placement_distance_bands(la, district, end)
-    label = fmt.period_label(
-        latest["period_type"], latest["period_start"], end, latest["is_partial"]
-    )
-    return [
-        html.H2(f"Where children are placed, seen from home — {label}", className="h4"),
-        html.P(
-            "Each spoke points from the child's home postcode towards the placement; its "
-            "length is the number of children, coloured by distance. Only children with "
-            "both postcodes known are drawn.",
-            className="small text-body-secondary",
-        ),
-        chart(
-            ids.KPI_PLACEMENT_CHART,
-            location_figures.rose_figure(bands),
-            location_figures.describe_rose(bands, place),
-        ),
-        data_grid(
-            ids.KPI_PLACEMENT_TABLE,
-            location_figures.band_rows(bands),
-            BAND_COLUMNS,
-            label=f"Children by distance and direction from home, {place}",
-        ),
-    ]
 
 
 def status_notes(by_district: pd.DataFrame) -> list:
@@ -184,7 +117,7 @@ def _summary(
     ]
     if unit == "percent" and status == "ok":
         body.append(html.P(fmt.fraction_text(latest["numerator"], latest["denominator"])))
-    body += not_known_note(la, kpi["kpi_id"], district, latest)
+    body += placement_locations.not_known_note(la, kpi["kpi_id"], district, latest)
     if target is not None:
         body.append(
             html.P(
@@ -378,7 +311,7 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
             label=f"{name} by district",
         ),
         *status_notes(by_district),
-        *placement_section(
+        *placement_locations.kpi_section(
             state.la,
             kpi["kpi_id"],
             state.district,

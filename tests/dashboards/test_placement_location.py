@@ -13,7 +13,7 @@ import pytest
 from dash_helpers import text_of
 
 from dashboards import data, location_figures
-from dashboards.views import kpi, placement_locations
+from dashboards.views import placement_locations
 
 D = dt.date
 END = D(2026, 11, 30)
@@ -113,9 +113,9 @@ def test_no_known_postcodes_draw_a_chart_that_says_so():
 
 def test_location_not_known_is_said_beside_the_figure(snapshot):
     latest = {"period_end": pd.Timestamp(END)}
-    note = words(kpi.not_known_note("850", "placed_outside_la_pct", "ALL", latest))
+    note = words(placement_locations.not_known_note("850", "placed_outside_la_pct", "ALL", latest))
     assert note.startswith("Location not known: 12 children (blank, a placeholder")
-    assert kpi.not_known_note("850", "cla_count", "ALL", latest) == []
+    assert placement_locations.not_known_note("850", "cla_count", "ALL", latest) == []
 
 
 def test_the_district_lists_where_its_children_live_farthest_first(snapshot):
