@@ -7,6 +7,10 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
+# The DfE 903 validator pins pandas<2 and numpy<1.25: it gets an environment of its own,
+# called as a separate process (pipelines/lib/dfe903.py).
+VENV903   := .venv-903
+STAMP903  := $(VENV903)/.installed
 UV_VERSION := 0.13.8
 HOST      ?= 127.0.0.1
 PORT      ?= 8050
@@ -17,8 +21,8 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install demo test lint fmt generate manifest materialize dev dashboard bench \
-        chromium lock clean rollback docs boardpack
+.PHONY: help install validator demo test lint fmt generate manifest materialize dev dashboard bench \
+        chromium lock clean rollback docs boardpack dfe-valid
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,9 +35,17 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP) ## Create .venv (uv, exact pins) if missing or out of date
 
-lock: ## Re-resolve requirements.lock (every transitive version) from pyproject.toml
+$(STAMP903): requirements-903.lock $(STAMP)
+	@test -x $(VENV903)/bin/python || $(BIN)/uv venv --quiet --python python3.11 $(VENV903)
+	$(BIN)/uv pip install --quiet --python $(VENV903)/bin/python -r requirements-903.lock
+	@touch $@
+
+validator: $(STAMP903) ## Create .venv-903, the DfE 903 validator's own environment (exact pins)
+
+lock: ## Re-resolve requirements.lock and requirements-903.lock (every transitive version)
 	@test -x $(BIN)/uv || { python3 -m venv $(VENV) && $(BIN)/pip install -q uv==$(UV_VERSION); }
 	$(BIN)/uv pip compile --quiet --python-version 3.11 pyproject.toml --extra dev -o requirements.lock
+	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements-903.in -o requirements-903.lock
 
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $@
@@ -88,7 +100,7 @@ chromium: ## Install Debian chromium for the browser tests if it is missing
 
 # Test files are spread over the cores (pytest-xdist); --dist loadfile keeps each file on
 # one worker, so module fixtures (a materialised pipeline, a browser) are built once.
-test: install chromium manifest ## Run the whole test suite, browser tests included
+test: install validator chromium manifest ## Run the whole test suite, browser tests included
 	$(BIN)/pytest -n auto --dist loadfile
 
 lint: $(STAMP) ## ruff (Python) and sqlfluff (dbt SQL)
@@ -101,11 +113,14 @@ fmt: $(STAMP) ## Format Python and fix SQL style
 	$(BIN)/ruff check --fix .
 	$(BIN)/sqlfluff fix dbt_project/models --processes 2
 
+dfe-valid: install validator ## Generate LA=850 (SEED) and run the DfE 903 validator on every final return
+	$(PY) -m pipelines.synth.dfe_check --la $(LA) --seed $(SEED)
+
 bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/
 	$(PY) -m bench
 
 rollback: $(STAMP) ## Serve the previous published snapshot again (run twice to undo)
 	$(PY) -m pipelines.lib.rollback
 
-clean: ## Remove generated data, dbt artefacts and Dagster state (keeps .venv)
+clean: ## Remove generated data, dbt artefacts and Dagster state (keeps .venv and .venv-903)
 	rm -rf data/landing data/warehouse.duckdb* data/serving dbt_project/target dbt_project/logs $(DAGSTER_HOME)

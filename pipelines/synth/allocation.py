@@ -15,8 +15,9 @@ import random
 
 from pipelines.synth.care_tables import choose, table
 from pipelines.synth.config import Timeline
-from pipelines.synth.dates import NEVER
+from pipelines.synth.dates import NEVER, year_end
 from pipelines.synth.model import Segment, Spell
+from pipelines.synth.segments import TRANSFER_DAYS
 from pipelines.synth.teams import TeamIndex
 
 REALLOCATE_MEAN_DAYS = 420
@@ -27,7 +28,6 @@ OTHER_REASONS = table(
         "ABSENC": 12,
         "CHCHAN": 15,
         "PCCHAN": 10,
-        "FCONTA": 5,
         "OTHERS": 13,
     }
 )
@@ -59,6 +59,16 @@ def allocate(
         ]
         for team_id in holders
     }
+    # with nobody in post in those, a worker of another team of the district covers (then
+    # of any team): a looked-after child is never left for weeks without a social worker,
+    # whose episodes the DfE expects to follow each other within days (SW10STG2, SW11aSTG2)
+    cover_teams = {
+        team_id: sorted(
+            (t for t in holders if t != team_id and t not in same_service[team_id]),
+            key=lambda t: (district[t] != district[team_id], t),
+        )
+        for team_id in holders
+    }
     # new cases come in date order from a sorted list; reallocations from a small heap
     order = sorted(range(len(segments)), key=lambda i: (segments[i].start, i))
     pointer = 0
@@ -85,7 +95,7 @@ def allocate(
             load[sw_id] -= 1
         candidates = in_post[seg.team].at(day)
         if not candidates:
-            for other in same_service[seg.team]:
+            for other in same_service[seg.team] + cover_teams[seg.team]:
                 candidates = in_post[other].at(day)
                 if candidates:
                     break
@@ -109,7 +119,10 @@ def allocate(
                 if score < best:
                     chosen, best = spell, score
             if not reason:  # SW03STG1: every social worker episode has a reason
-                reason = "OTHERS" if previous is None or previous[1] != day else "TSPROC"
+                if previous is None or day - previous[1] > TRANSFER_DAYS:
+                    reason = "FCONTA"  # first contact
+                else:
+                    reason = "TSPROC"
         assert chosen is not None
         end = min(seg.end, chosen.end, day + 30 + int(rng.expovariate(1 / REALLOCATE_MEAN_DAYS)))
         out.append((seg.child, chosen.sw_id, seg.case_type, day, end, reason))
@@ -119,7 +132,13 @@ def allocate(
         if end < seg.end:
             next_reason = "LEFTRL" if end == chosen.end else choose(rng, OTHER_REASONS)
             gap_chance = 0.05 if seg.case_type == "CLA" else 0.03
-            gap = rng.randrange(1, 22) if random_() < gap_chance else 0
+            # a new worker within days (SW10STG2: +/- 7 days between episodes), and by 31
+            # March: the year's last social worker episode does not end in its last days
+            # with none after it (SW11bSTG2)
+            gap = rng.randrange(1, TRANSFER_DAYS + 1) if random_() < gap_chance else 0
+            march = year_end(end)
+            if end <= march < end + gap:
+                gap = march - end
             heapq.heappush(requests, (end + gap, seq, i, next_reason))
             seq += 1
     return out

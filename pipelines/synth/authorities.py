@@ -42,22 +42,22 @@ _FIXED = {
 
 #: Hampshire's districts (domain.md §7): name, Census 2021 population, need index (an
 #: assumption: relative rate of social-care involvement per head, higher where deprivation
-#: is higher), postcode districts.
-HAMPSHIRE_DISTRICTS: tuple[tuple[str, int, float, tuple[str, ...]], ...] = (
-    ("Basingstoke and Deane", 185_200, 1.05, ("RG21", "RG22", "RG23", "RG24", "RG26", "RG28")),
-    ("East Hampshire", 125_700, 0.75, ("GU30", "GU31", "GU32", "GU33", "GU34", "GU35")),
-    ("Eastleigh", 136_000, 0.95, ("SO50", "SO53", "SO30", "SO31")),
-    ("Fareham", 114_500, 0.8, ("PO14", "PO15", "PO16", "PO17")),
-    ("Gosport", 81_900, 1.6, ("PO12", "PO13")),
-    ("Hart", 100_000, 0.5, ("GU51", "GU52", "GU46", "RG27")),
-    ("Havant", 124_200, 1.6, ("PO7", "PO8", "PO9", "PO10", "PO11")),
-    ("New Forest", 176_000, 0.9, ("SO40", "SO41", "SO42", "SO43", "SO45", "BH24", "BH25")),
-    ("Rushmoor", 100_000, 1.35, ("GU11", "GU12", "GU14")),
-    ("Test Valley", 131_000, 0.85, ("SP10", "SP11", "SO51", "SO20")),
-    ("Winchester", 127_000, 0.65, ("SO21", "SO22", "SO23", "SO24", "SO32")),
+#: is higher), and the district council's ONS code (its postcodes are the district's homes).
+HAMPSHIRE_DISTRICTS: tuple[tuple[str, int, float, str], ...] = (
+    ("Basingstoke and Deane", 185_200, 1.05, "E07000084"),
+    ("East Hampshire", 125_700, 0.75, "E07000085"),
+    ("Eastleigh", 136_000, 0.95, "E07000086"),
+    ("Fareham", 114_500, 0.8, "E07000087"),
+    ("Gosport", 81_900, 1.6, "E07000088"),
+    ("Hart", 100_000, 0.5, "E07000089"),
+    ("Havant", 124_200, 1.6, "E07000090"),
+    ("New Forest", 176_000, 0.9, "E07000091"),
+    ("Rushmoor", 100_000, 1.35, "E07000092"),
+    ("Test Valley", 131_000, 0.85, "E07000093"),
+    ("Winchester", 127_000, 0.65, "E07000094"),
 )
 
-#: Localities of the neighbours (names are plausible, not official).
+#: Localities of the neighbours (names are plausible, not official) and their outward codes.
 _NEIGHBOUR_DISTRICTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "851": (("North", ("PO2", "PO3", "PO6")), ("Central", ("PO1", "PO5")), ("South", ("PO4",))),
     "852": (("East", ("SO18", "SO19")), ("Central", ("SO14", "SO15", "SO17")), ("West", ("SO16",))),
@@ -67,59 +67,8 @@ _NEIGHBOUR_DISTRICTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("West Wight", ("PO38", "PO39", "PO40", "PO41")),
     ),
 }
+#: Other LAs' localities, named by compass point (their homes lie in that part of the LA).
 _GENERIC_LOCALITIES = ("North", "South", "East", "West", "Central", "North East", "South West")
-#: Postal areas used for made-up postcodes of other LAs (not geographically accurate).
-_GENERIC_AREAS = (
-    "LS",
-    "BD",
-    "NG",
-    "LE",
-    "CV",
-    "ST",
-    "PR",
-    "CH",
-    "EX",
-    "TR",
-    "NR",
-    "IP",
-    "ME",
-    "CT",
-    "SS",
-    "CM",
-    "OX",
-    "GL",
-    "BS",
-    "BA",
-    "DT",
-    "TA",
-    "LN",
-    "HU",
-    "YO",
-    "DL",
-)
-#: Out-of-area postcode districts for placements outside the LA.
-OUT_OF_AREA = (
-    "BH1",
-    "BH8",
-    "SP1",
-    "SP2",
-    "GU1",
-    "GU15",
-    "RG1",
-    "RG14",
-    "BN1",
-    "BN11",
-    "SN1",
-    "PO19",
-    "PO21",
-    "DT1",
-    "BS5",
-    "OX4",
-    "ME4",
-    "CT9",
-    "TN34",
-    "SE15",
-)
 
 
 def _unit(code: str, salt: str) -> float:
@@ -130,10 +79,15 @@ def _unit(code: str, salt: str) -> float:
 
 @dataclass(frozen=True)
 class District:
+    """A locality of an LA. Its homes (pipelines/synth/places.py) are the postcodes of its
+    lower-tier LAs (``lads``), else of its outward codes (``outward``), else of the part of
+    the LA its compass-point name says."""
+
     name: str
     population: int
     need: float
-    postcodes: tuple[str, ...]
+    lads: tuple[str, ...] = ()
+    outward: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,10 +114,10 @@ def authority(code: str) -> Authority:
     if code not in NAMES:
         raise KeyError(f"{code} is not a DfE LA code this generator knows")
     if code == "850":
-        districts = tuple(District(n, p, k, pc) for n, p, k, pc in HAMPSHIRE_DISTRICTS)
+        districts = tuple(District(n, p, k, lads=(lad,)) for n, p, k, lad in HAMPSHIRE_DISTRICTS)
     elif code in _NEIGHBOUR_DISTRICTS:
         districts = tuple(
-            District(n, 80_000, 0.9 + 0.3 * _unit(code, n), pc)
+            District(n, 80_000, 0.9 + 0.3 * _unit(code, n), outward=pc)
             for n, pc in _NEIGHBOUR_DISTRICTS[code]
         )
     else:
@@ -174,12 +128,10 @@ def authority(code: str) -> Authority:
 def _generic_districts(code: str) -> tuple[District, ...]:
     count = 3 + int(_unit(code, "n") * 4)  # 3 to 6 localities
     start = int(_unit(code, "start") * len(_GENERIC_LOCALITIES))
-    area = _GENERIC_AREAS[int(_unit(code, "area") * len(_GENERIC_AREAS))]
     out = []
     for i in range(count):
         name = _GENERIC_LOCALITIES[(start + i) % len(_GENERIC_LOCALITIES)]
-        postcodes = tuple(f"{area}{i * 4 + j + 1}" for j in range(3))
-        out.append(District(name, 60_000, 0.7 + 0.6 * _unit(code, name), postcodes))
+        out.append(District(name, 60_000, 0.7 + 0.6 * _unit(code, name)))
     return tuple(out)
 
 

@@ -31,7 +31,7 @@ from pipelines.synth.care_tables import (
     age_band,
     choose,
 )
-from pipelines.synth.dates import add_years
+from pipelines.synth.dates import NEVER, add_years
 from pipelines.synth.model import Adoption, Child, Episode, Period
 from pipelines.synth.placement_timeline import PlacementTimeline
 from pipelines.synth.placements import (
@@ -171,7 +171,11 @@ class CareModel:
             legal.append((day, ls))
         adoption = period.adoption
         if adoption is not None and ls in ("C1", "C2"):
-            legal.append((max(adoption.decision + rng.randrange(20, 40), day + 10), "E1"))
+            order = max(adoption.decision + rng.randrange(20, 40), day + 10)
+            legal.append((order, "E1"))
+            if adoption.ceased != NEVER:
+                # decision reversed: the placement order ends with it (rules 553, 557, 118)
+                legal.append((max(adoption.ceased, order + 1), "C2"))
         elif ls == "C1":
             legal.append((day + rng.randrange(150, 330), "C2"))
         return [(t, s) for t, s in legal if t < end]
@@ -234,7 +238,7 @@ class CareModel:
         period = Period(start, short_break=True)
         period.end = end
         place = "K2" if rng.random() < 0.6 else "U6"
-        pl = self.maker.new(place, start, end, child.home_post)
+        pl = self.maker.short_break(place, start, end)
         episode = Episode(start, "S", "V4", "N2", place, pl.provider, pl.pl_post, pl.urn)
         episode.dec, episode.rec = end, "E8"
         period.episodes = [episode]

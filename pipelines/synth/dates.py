@@ -46,6 +46,12 @@ def add_years(ordinal: int, years: int) -> int:
         return date(day.year + years, 3, 1).toordinal()
 
 
+def year_end(ordinal: int) -> int:
+    """The 31 March ending the collection year of ``ordinal``."""
+    day = date.fromordinal(ordinal)
+    return date(day.year + (day.month > 3), 3, 31).toordinal()
+
+
 def add_months(ordinal: int, months: int) -> int:
     """Calendar months later, clipped to the month's last day (kpis.md reading 5)."""
     day = date.fromordinal(ordinal)

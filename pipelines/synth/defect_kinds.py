@@ -19,6 +19,9 @@ CELL_KINDS = (
     "blank_required",
     "future_dates",
 )
+#: Dates a future value is no defect for: a date of birth is never moved into the future
+#: by this kind, and DUC is the 18th birthday, given in advance (rule 205B).
+KNOWN_AHEAD = frozenset(["DOB", "DUC"])
 BAD_DATES = (
     "31/02/{y}",
     "30/02/{y}",
@@ -91,7 +94,7 @@ def applies(kind: str, spec: TableSpec) -> bool:
     if kind == "bad_dates":
         return bool(spec.date_columns)
     if kind == "future_dates":
-        return bool(set(spec.date_columns) - {"DOB"})
+        return bool(set(spec.date_columns) - KNOWN_AHEAD)
     if kind == "unknown_codes":
         return bool(cols & CODED_COLUMNS)
     if kind == "overlapping_episodes":
@@ -124,7 +127,11 @@ class CellRules:
     def eligible(self, kind: str, body: list) -> list[tuple[int, str]]:
         idx = self.index
         if kind in ("bad_dates", "future_dates"):
-            cols = self.dates if kind == "bad_dates" else [c for c in self.dates if c != "DOB"]
+            cols = (
+                self.dates
+                if kind == "bad_dates"
+                else [c for c in self.dates if c not in KNOWN_AHEAD]
+            )
             return [(r, c) for r, row in enumerate(body) for c in cols if row[idx[c]]]
         if kind == "unknown_codes":
             cols = [c for c in self.columns if c in CODED_COLUMNS and c != "UPN_UNKNOWN"]

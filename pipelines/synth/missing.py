@@ -16,7 +16,7 @@ import random
 
 from pipelines.synth.care_tables import choose, table
 from pipelines.synth.config import Timeline
-from pipelines.synth.dates import add_years, d, to_date
+from pipelines.synth.dates import add_years
 from pipelines.synth.model import Child, MissingEpisode, Segment
 from pipelines.synth.story import Practice
 
@@ -75,7 +75,10 @@ class MissingModel:
             if day < bday13 and rng.random() > 0.35:
                 day += 1
                 continue
-            end = min(day + self._duration(), last)
+            # back before ``last`` (care ending while missing is the E8 case, rule 580)
+            end = min(day + self._duration(), last - 1)
+            if end < day:
+                return day
             kind = "M" if rng.random() < share_m else "A"
             out.append(MissingEpisode(child, dob, kind, day, end, from_care, district))
             day = end + 1
@@ -91,9 +94,12 @@ class MissingModel:
             last = period.end
             if rate and first < last:
                 self._process(child.id, child.dob, first, last, rate, True, child.cic_district, out)
+            out[:] = self._within_episodes(period, out)
             if child.uasc and period.episodes[-1].rec == "E8":
-                # went missing and never came back: care ends while missing (rule 577 holds)
-                start = max(period.start, period.end - self.rng.randrange(10, 60))
+                # went missing and never came back: care ends while missing (rule 577 holds),
+                # from the last placement (575)
+                # (the day after it started: a move day is in two episodes)
+                start = max(period.episodes[-1].decom + 1, period.end - self.rng.randrange(10, 60))
                 out[:] = [m for m in out if m.end < start]
                 if start <= self.timeline.as_at:
                     out.append(
@@ -101,28 +107,25 @@ class MissingModel:
                             child.id, child.dob, "M", start, period.end, True, child.cic_district
                         )
                     )
-        return self._clip_at_year_start(child, out)
+        return out
 
-    def _clip_at_year_start(
-        self, child: Child, episodes: list[MissingEpisode]
-    ) -> list[MissingEpisode]:
-        """A missing episode running into a new collection year is in that year's file, whose
-        episodes start with the one open on 1 April; if the child changed episode after going
-        missing, the missing episode would seem to start outside care (rules 578/581), so it
-        ends on 31 March instead."""
-        starts = [self.timeline.local_start] + [
-            d(y, 4, 1)
-            for y in range(
-                to_date(self.timeline.local_start).year + 1, to_date(self.timeline.as_at).year + 1
-            )
-        ]
-        decoms = sorted(e.decom for p in child.periods for e in p.episodes)
+    @staticmethod
+    def _within_episodes(period, episodes: list[MissingEpisode]) -> list[MissingEpisode]:
+        """A child who goes missing is back by the time their placement or legal status
+        changes: a missing episode ends the day before the next episode starts. A missing
+        episode still open when its episode has ended has no end (rule 575), and one that
+        runs into a new collection year would start before that year's first episode
+        (578/581)."""
+        decoms = sorted(e.decom for e in period.episodes)
+        changes = set(decoms[1:])
         for m in episodes:
-            for april in starts:
-                if m.start < april <= m.end:
-                    open_since = decoms[bisect.bisect_right(decoms, april) - 1]
-                    if open_since > m.start:
-                        m.end = april - 1
+            if period.start <= m.start <= period.end:
+                if m.start in changes:  # not on the day of a move, which is in two episodes
+                    m.start += 1
+                    m.end = max(m.end, m.start)
+                i = bisect.bisect_right(decoms, m.start)
+                if i < len(decoms) and decoms[i] <= m.end:
+                    m.end = decoms[i] - 1
         return episodes
 
     def from_home(

@@ -119,7 +119,7 @@ class Child:
         self.disabled = False
         self.home_post = ""
         self.mc_dob = NEVER  # date of birth of the young woman's own child, if any
-        self.prev_perm: tuple[str, str] = ("Z1", "")
+        self.prev_perm: tuple[str, str, str] = ("Z1", "", "")  # PREV_PERM, LA_PERM, DATE_PERM
         self.periods: list[Period] = []
         self.care_leaver_from = NEVER  # qualifying care ended on this date (OC3 cohort)
         self.died = NEVER  # a care leaver who died (OC3 IN_TOUCH = DIED)

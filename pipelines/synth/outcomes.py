@@ -47,7 +47,9 @@ class Outcomes:
         reported_died = False
         for age in range(17, 22):
             birthday = add_years(child.dob, age)
-            if birthday < child.care_leaver_from or birthday < tl.first_day or birthday > tl.as_at:
+            # a young person still in care on the birthday, or leaving care that day, is not
+            # reported for it (rule 1016: care ending on or after the 17th/18th birthday)
+            if birthday <= child.care_leaver_from or birthday < tl.first_day or birthday > tl.as_at:
                 continue
             if reported_died:
                 break
@@ -105,21 +107,27 @@ class Outcomes:
             ):
                 continue
             age = age_on(child.dob, march)
-            if 4 <= age <= 16 and rng.random() < 0.82:
+            if age < 4 or age_on(child.dob, first) >= 17:
+                score = "", ""  # no SDQ item under 4 at 31 March or 17+ at 1 April (188, 189)
+            elif age <= 16 and rng.random() < 0.82:
                 score = str(min(40, max(0, round(rng.gauss(14, 6.5))))), ""
-            else:
-                score = "", "SDQ1" if age < 4 or age > 16 else choose(rng, SDQ_REASONS)
+            else:  # SDQ1: 17 by the assessment
+                score = "", "SDQ1" if age > 16 else choose(rng, SDQ_REASONS)
             misuse = age >= 10 and rng.random() < 0.05
+            received = ("1" if rng.random() < 0.6 else "0") if misuse else ""
+            # INTERVENTION_OFFERED: blank once an intervention was received (rule 158)
+            offered = "" if received in ("", "1") else ("1" if rng.random() < 0.7 else "0")
             child.oc2[year] = (
                 *score,
-                "1" if age >= 10 and rng.random() < 0.03 else "0",  # CONVICTED
+                # CONVICTED: 10+ at 31 March only, blank below (rules 542, 543)
+                ("1" if rng.random() < 0.03 else "0") if age >= 10 else "",
                 ("1" if rng.random() < 0.9 else "0") if age < 5 else "",  # HEALTH_CHECK (under 5s)
                 "1" if rng.random() < 0.86 else "0",  # IMMUNISATIONS
                 "1" if rng.random() < 0.84 else "0",  # TEETH_CHECK
                 "1" if rng.random() < 0.9 else "0",  # HEALTH_ASSESSMENT
                 "1" if misuse else "0",  # SUBSTANCE_MISUSE
-                ("1" if rng.random() < 0.6 else "0") if misuse else "",  # INTERVENTION_RECEIVED
-                "1" if misuse else "",  # INTERVENTION_OFFERED
+                received,  # INTERVENTION_RECEIVED
+                offered,  # INTERVENTION_OFFERED
             )
 
     # ------------------------------------------------------------------ young mothers

@@ -1,4 +1,4 @@
-"""Who the children are: IDs, sex, date of birth, ethnicity, UPN, postcodes.
+"""Who the children are: IDs, sex, date of birth, ethnicity, UPN.
 
 Rates are assumptions shaped on DfE national patterns (domain.md §4): children looked after
 are mostly White British outside London, UASC are mostly older boys from Afghanistan, the
@@ -57,7 +57,6 @@ _ETHNIC_LONDON = {
     "NOBT": 1,
 }
 _ETHNIC_UASC = {"BAFR": 33, "AOTH": 26, "OOTH": 20, "WOTH": 10, "BOTH": 5, "MOTH": 3, "NOBT": 3}
-_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 
 def _table(weights: dict[str, float]) -> tuple[list[str], list[float]]:
@@ -111,11 +110,6 @@ def school_start(dob: int) -> int:
     """1 September after the fourth birthday: when a child usually gets a UPN."""
     fourth = to_date(add_years(dob, 4))
     return d(fourth.year + (fourth.month >= 9), 9, 1)
-
-
-def postcode(rng: random.Random, outward: tuple[str, ...]) -> str:
-    letters = rng.choice(_INWARD_LETTERS) + rng.choice(_INWARD_LETTERS)
-    return f"{rng.choice(outward)} {rng.randrange(1, 10)}{letters}"
 
 
 def assign_upn(rng: random.Random, child, la_code: str, arrival: int) -> None:

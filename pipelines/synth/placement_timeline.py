@@ -61,6 +61,8 @@ class PlacementTimeline:
                 return rng.choice(("Z11", "Z12", "Z13", "Z14")) if day >= PLACE_2025_START else "K2"
             if kind == "P1" and ls_at(day) not in ("C1", "C2"):
                 return "U6"
+            if kind == "S1" and day < add_years(child.dob, 4):
+                return "U6"  # residential schools from age 4 (rule 373)
             return kind
 
         age = (start - child.dob) / YEAR
@@ -100,7 +102,7 @@ class PlacementTimeline:
                 self._apply(what, day, end, child, places, ls_at, place_for, period)
             if unplanned or len(places) != before:
                 nxt = self._next_move(child, start, max(day, places[-1][0]), places[-1][1])
-        return self._recode(places, end)
+        return self._recode(places, end, child.home_post)
 
     def _next_move(self, child: Child, start: int, day: int, current: Placement) -> tuple[int, str]:
         """The next unplanned change: a move (hazard by age, higher early, low when settled)
@@ -155,7 +157,8 @@ class PlacementTimeline:
             if period.adoption is not None:
                 period.adoption.foster_care = "1" if with_carer else "0"
         elif what == "home_trial":
-            if old.place.startswith("A") or old.place == "P1":
+            # placed with parents under a care order only (rule 378: never under s20)
+            if old.place.startswith("A") or old.place == "P1" or ls_at(day) not in ("C1", "C2"):
                 return
             new = maker.new("P1", day, end, child.home_post)
         else:
@@ -182,14 +185,16 @@ class PlacementTimeline:
         places.append((day, maker.new(code, day, back, child.home_post)))
         places.append((back, Placement(old.place, old.provider, old.carer, old.pl_post, old.urn)))
 
-    def _recode(self, places: list[tuple[int, Placement]], end: int) -> list[tuple[int, Placement]]:
+    def _recode(
+        self, places: list[tuple[int, Placement]], end: int, home_post: str
+    ) -> list[tuple[int, Placement]]:
         """Split placements whose code stops being valid (P2 after 28/10/2023, H5 in 2025-26)."""
         out: list[tuple[int, Placement]] = []
         for i, (day, pl) in enumerate(places):
             out.append((day, pl))
             until = places[i + 1][0] if i + 1 < len(places) else end
             if pl.place == "P2" and until > P2_END:
-                out.append((P2_END, self.maker.new("H5", P2_END, until, "")))
+                out.append((P2_END, self.maker.new("H5", P2_END, until, home_post)))
                 pl = out[-1][1]
             if pl.place == "H5" and until > H5_LAST and out[-1][0] < H5_LAST:
                 out.append((H5_LAST, self.maker.same_carer(pl, "K3", H5_LAST)))

@@ -13,7 +13,7 @@ import random
 
 from pipelines.lib.codesets import NO_URN_PLACE, P2_LAST_DAY, URN_NOT_APPLICABLE
 from pipelines.synth.dates import d
-from pipelines.synth.people import postcode
+from pipelines.synth.places import Places
 
 P2_END = P2_LAST_DAY.toordinal()
 K3_START = d(2024, 4, 1)
@@ -74,12 +74,9 @@ class Placement:
 class PlacementMaker:
     """Makes placements for one LA (its own fostering service, agencies and homes)."""
 
-    def __init__(
-        self, rng: random.Random, la_postcodes: tuple[str, ...], out_of_area: tuple[str, ...]
-    ) -> None:
+    def __init__(self, rng: random.Random, places: Places) -> None:
         self.rng = rng
-        self.la_postcodes = la_postcodes
-        self.out_of_area = out_of_area
+        self.places = places
         self.fostering_urn = self._urn("SC")
         self.agency_urns = [self._urn("SC") for _ in range(12)]
         self.adoption_urns = [self._urn("SC") for _ in range(4)]
@@ -105,6 +102,10 @@ class PlacementMaker:
         return names[0] if len(names) == 1 else self.rng.choices(names, weights)[0]
 
     def urn(self, place: str, provider: str) -> str:
+        if place in ("H5", "K3"):
+            # supported accommodation: registered with Ofsted from 28 Oct 2023 (rule 230),
+            # a 7-digit URN
+            return str(self.rng.randrange(2_000_000, 3_000_000))
         if place in NO_URN_PLACE:
             return URN_NOT_APPLICABLE
         if place in FOSTER:
@@ -115,8 +116,6 @@ class PlacementMaker:
             )
         if place.startswith("A"):
             return self.fostering_urn if provider == "PR1" else self.rng.choice(self.adoption_urns)
-        if place == "K3":
-            return str(self.rng.randrange(2_000_000, 3_000_000))
         return self._urn("SC")
 
     def new(self, place: str, day: int, end: int, home_post: str) -> Placement:
@@ -124,12 +123,16 @@ class PlacementMaker:
         self._carer += 1
         provider = self.provider(place, day, end)
         if place == "P1":
-            pl_post = home_post
-        elif self.rng.random() < 0.72:
-            pl_post = postcode(self.rng, self.la_postcodes)
+            pl_post = home_post  # with parents: at home
         else:
-            pl_post = postcode(self.rng, self.out_of_area)
+            pl_post = self.places.placement(self.rng, place, provider, home_post)
         return Placement(place, provider, self._carer, pl_post, self.urn(place, provider))
+
+    def short_break(self, place: str, day: int, end: int) -> Placement:
+        """A short-break placement (V3/V4): no postcode nor URN is returned for these
+        (rules 214, 398, 420)."""
+        self._carer += 1
+        return Placement(place, self.provider(place, day, end), self._carer, "", "")
 
     def same_carer(self, old: Placement, place: str, day: int) -> Placement:
         """The same carer (and address) under another placement type (RNE T or U)."""
@@ -141,6 +144,6 @@ class PlacementMaker:
             if (old.urn != URN_NOT_APPLICABLE or place in NO_URN_PLACE)
             else self.urn(place, provider)
         )
-        if place in NO_URN_PLACE:
+        if place in NO_URN_PLACE and place != "H5":
             urn = URN_NOT_APPLICABLE
         return Placement(place, provider, old.carer, old.pl_post, urn)

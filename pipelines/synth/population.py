@@ -11,11 +11,12 @@ import random
 
 import numpy as np
 
+from pipelines.lib.la_codes import la_codes
 from pipelines.synth.authorities import Authority
 from pipelines.synth.care import CareModel
 from pipelines.synth.care_tables import START_AGE, choose, table
 from pipelines.synth.config import Timeline
-from pipelines.synth.dates import NEVER, add_years, to_date
+from pipelines.synth.dates import NEVER, add_years, d, month_end, to_date
 from pipelines.synth.model import Child, Period
 from pipelines.synth.people import (
     ETHNIC_LONDON,
@@ -25,8 +26,8 @@ from pipelines.synth.people import (
     assign_upn,
     birth_date,
     pick,
-    postcode,
 )
+from pipelines.synth.places import Places
 
 #: First entries to care per year (not UASC), UASC arrivals, short-break children, and
 #: referrals of children not looked after, for Hampshire at scale 1.
@@ -49,6 +50,9 @@ _AGE_RANGE = {
 _UASC_AGE = table({"14": 15, "15": 20, "16": 35, "17": 30})
 _OTHER_AGE = table({"baby": 10, "young": 20, "child": 25, "teen": 33, "older": 12})
 _PREV_PERM = table({"Z1": 88, "P4": 4, "P2": 4, "P1": 2, "P3": 2})
+#: Authorities created since 2019 (Dorset, BCP, the Northamptonshires, Cumberland,
+#: Westmorland and Furness): previous permanence orders name their predecessors' codes.
+_CREATED_SINCE_2019 = frozenset(["838", "839", "940", "941", "942", "943"])
 
 
 class Population:
@@ -61,14 +65,21 @@ class Population:
         np_rng: np.random.Generator,
         ids: Ids,
         care: CareModel,
+        places: Places,
     ) -> None:
         self.la, self.timeline, self.volume = la, timeline, volume
         self.rng, self.np_rng, self.ids, self.care = rng, np_rng, ids, care
+        self.places = places
+        region = la_codes()[la.code].region_code
+        self.perm_las = sorted(
+            code
+            for code, row in la_codes().items()
+            if row.region_code == region and code not in _CREATED_SINCE_2019 | {la.code}
+        )
         weights = [dist.population * dist.need for dist in la.districts]
         self.district_table = table(
             {dist.name: w for dist, w in zip(la.districts, weights, strict=True)}
         )
-        self.postcodes = {dist.name: dist.postcodes for dist in la.districts}
         self.ethnic = ETHNIC_LONDON if la.code[0] in "23" and la.code < "321" else ETHNIC_SHIRE
         self.uasc_share = 1.0 if la.is_hampshire else 0.4 + 1.2 * rng.random()
 
@@ -94,7 +105,7 @@ class Population:
         child = Child(self.ids.new(), "M" if male else "F", dob, choose(rng, self.district_table))
         child.uasc = uasc
         child.disabled = not uasc and age >= 1 and rng.random() < 0.04
-        child.home_post = postcode(rng, self.postcodes[child.district])
+        child.home_post = self.places.home(rng, child.district)
         if uasc or child.disabled:
             child.cic_district = "County"
         return child
@@ -105,11 +116,18 @@ class Population:
         first = child.periods[0].start
         child.ethnic = pick(rng, ETHNIC_UASC if child.uasc else self.ethnic)
         assign_upn(rng, child, self.la.code, first)
-        perm = choose(rng, _PREV_PERM) if not child.uasc else "Z1"
-        child.prev_perm = (perm, "")
-        if perm in ("P1", "P2", "P3"):
-            when = child.dob + rng.randrange(200, max(201, first - child.dob))
-            child.prev_perm = (perm, _partial_date(rng, when))
+        perm = choose(rng, _PREV_PERM) if not child.uasc and first - child.dob > 120 else "Z1"
+        child.prev_perm = (perm, "", "")
+        if perm != "Z1":  # P1–P4 give the LA and date of the order (rule 630), before care
+            when = child.dob + rng.randrange(min(200, (first - child.dob) // 2), first - child.dob)
+            child.prev_perm = (perm, self._perm_la(), _partial_date(rng, when, first))
+
+    def _perm_la(self) -> str:
+        """LA_PERM: the LA that arranged the order, mostly this one; authorities created
+        since 2019 did not exist when most such orders were made (rule 633's list)."""
+        if self.rng.random() < 0.7 and self.la.code not in _CREATED_SINCE_2019:
+            return self.la.code
+        return self.rng.choice(self.perm_las)
 
     # ------------------------------------------------------------------ looked after
     def looked_after(self) -> list[Child]:
@@ -200,15 +218,16 @@ class Population:
         return out
 
 
-def _partial_date(rng: random.Random, day: int) -> str:
-    """DATE_PERM as LAs write it: a full date, or with an unknown day or month (``ZZ``)."""
+def _partial_date(rng: random.Random, day: int, before: int) -> str:
+    """DATE_PERM as LAs write it: a full date, or with an unknown day or month (``ZZ``), but
+    never one whose latest reading falls on or after ``before``, when care started (632)."""
     date_ = to_date(day)
     roll = rng.random()
-    if roll < 0.7:
-        return f"{date_.day:02d}/{date_.month:02d}/{date_.year}"
-    if roll < 0.9:
+    if roll >= 0.9 and d(date_.year, 12, 31) < before:
+        return f"ZZ/ZZ/{date_.year}"
+    if roll >= 0.7 and month_end(date_.year, date_.month) < before:
         return f"ZZ/{date_.month:02d}/{date_.year}"
-    return f"ZZ/ZZ/{date_.year}"
+    return f"{date_.day:02d}/{date_.month:02d}/{date_.year}"
 
 
 def periods_open(child: Child) -> list[Period]:

@@ -15,11 +15,15 @@ from __future__ import annotations
 import random
 
 from pipelines.synth.config import Timeline
-from pipelines.synth.dates import NEVER, add_years
+from pipelines.synth.dates import NEVER, add_years, year_end
 from pipelines.synth.model import Child, Segment
 from pipelines.synth.teams import TeamIndex
 
 RE_REFERRAL = 0.2
+#: A case starting within 5 days of the last one ended is a transfer (SW_REASON TSPROC);
+#: later, a new involvement (FCONTA, first contact): rules SW10STG2 (+/- 7 days) and
+#: SW11aSTG2 of 2023-24 (+/- 5 days).
+TRANSFER_DAYS = 5
 WENT_HOME = ("E4A", "E4B", "E13", "E41")
 
 
@@ -37,11 +41,11 @@ class Casework:
             if end <= start or start > self.timeline.as_at:
                 continue
             if last_end < 0 or start == self.timeline.local_start:
-                reason = ""  # the allocation sweep gives first allocations OTHERS
-            elif start - last_end < 30:
+                reason = ""  # the allocation sweep gives first allocations FCONTA
+            elif start - last_end <= TRANSFER_DAYS:
                 reason = "TSPROC"
             else:
-                reason = "OTHERS"
+                reason = "FCONTA"  # a new involvement: first contact (SW10STG2)
             team = self.teams.team(service, district, child)
             if out and out[-1].team == team and out[-1].end == start and reason == "TSPROC":
                 reason = ""  # same team carries on: the same worker keeps the case
@@ -62,7 +66,10 @@ class Casework:
                 case_type = "CP" if rng.random() < 0.45 else "CIN"
                 first = max(period.start - rng.randrange(30, 300), child.dob + 1)
                 parts.append((case_type, "CHILD_IN_NEED", child.district, first, period.start))
-            delay = rng.randrange(1, 11) if rng.random() < 0.02 else 0
+            delay = rng.randrange(1, TRANSFER_DAYS + 1) if rng.random() < 0.02 else 0
+            # allocated by 31 March at the latest (SW11bSTG2: no episode ends in the year's
+            # last days with none after it)
+            delay = min(delay, year_end(period.start) - period.start)
             if child.disabled:
                 service, district = "DISABILITY", child.district
             else:

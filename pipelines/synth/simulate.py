@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from pipelines.synth.allocation import allocate
-from pipelines.synth.authorities import OUT_OF_AREA, Authority
+from pipelines.synth.authorities import Authority
 from pipelines.synth.care import CareModel
 from pipelines.synth.config import Timeline
 from pipelines.synth.dates import WorkingDays, to_date
@@ -23,13 +23,24 @@ from pipelines.synth.model import World
 from pipelines.synth.outcomes import Outcomes
 from pipelines.synth.people import Ids
 from pipelines.synth.placements import PlacementMaker
+from pipelines.synth.places import Places
 from pipelines.synth.population import Population
 from pipelines.synth.segments import Casework
 from pipelines.synth.story import district_practice
 from pipelines.synth.teams import TeamIndex
 from pipelines.synth.workforce import Workforce
 
-STREAMS = ("people", "care", "story", "casework", "workforce", "missing", "education", "outcomes")
+STREAMS = (
+    "people",
+    "care",
+    "story",
+    "casework",
+    "workforce",
+    "missing",
+    "education",
+    "outcomes",
+    "places",
+)
 
 
 class FastRandom(random.Random):
@@ -64,8 +75,8 @@ def simulate(la: Authority, timeline: Timeline, seed: int, scale: float) -> Worl
     rngs, np_rng = streams(seed, la.code)
     volume = la.size * scale
     practice = district_practice(la, len(timeline.years), rngs["story"])
-    postcodes = tuple(pc for district in la.districts for pc in district.postcodes)
-    maker = PlacementMaker(rngs["care"], postcodes, OUT_OF_AREA)
+    places = Places(la.code, la.districts, rngs["places"])
+    maker = PlacementMaker(rngs["care"], places)
     population = Population(
         la,
         timeline,
@@ -74,6 +85,7 @@ def simulate(la: Authority, timeline: Timeline, seed: int, scale: float) -> Worl
         np_rng,
         Ids(rngs["people"]),
         CareModel(rngs["care"], maker, timeline.local_start),
+        places,
     )
     world = World(la.code)
     world.children = population.looked_after()

@@ -10,12 +10,39 @@ it; OC2 for final returns only; OC3 for 17th–21st birthdays in the year up to 
 
 from __future__ import annotations
 
-from pipelines.lib.codesets import REC_ADOPTED, sex_code
+from pipelines.lib.codesets import P2_LAST_DAY, REC_ADOPTED, URN_NOT_APPLICABLE, sex_code
 from pipelines.synth.config import Extract
 from pipelines.synth.dates import add_years, d, fmt
-from pipelines.synth.model import Child, MissingEpisode, World
+from pipelines.synth.model import Child, Episode, MissingEpisode, World
 
 Row = tuple[str, ...]
+#: From 2025-26 ``XXXXXXX`` is only for foster and adoptive placements with no Ofsted URN
+#: (rule 242); placement types that never have one leave URN blank (218, 222).
+URN_BLANK_FROM = 2025
+
+
+#: Semi-independent accommodation (H5) registered with Ofsted from 28 Oct 2023: its URN is
+#: required for placements open from then (rule 230) and not given before (222).
+H5_URN_FROM = P2_LAST_DAY.toordinal()
+
+
+def urn_code(ep: Episode, year: int, placed_until: int) -> str:
+    """The URN of an episode as the return of collection ``year`` writes it; the placement
+    it belongs to lasts until ``placed_until`` (as far as the return knows)."""
+    if ep.place == "H5" and (year < 2023 or placed_until < H5_URN_FROM):
+        return URN_NOT_APPLICABLE
+    return "" if ep.urn == URN_NOT_APPLICABLE and year >= URN_BLANK_FROM else ep.urn
+
+
+def _placement_ends(episodes: list[Episode]) -> list[int]:
+    """For each episode, the end of the placement it is part of (the last of the following
+    episodes with the same placement: a change of legal status keeps the placement)."""
+    ends = [ep.dec for ep in episodes]
+    for i in range(len(episodes) - 2, -1, -1):
+        a, b = episodes[i], episodes[i + 1]
+        if (a.place, a.urn, a.pl_post, a.provider) == (b.place, b.urn, b.pl_post, b.provider):
+            ends[i] = ends[i + 1]
+    return ends
 
 
 def _d(day: int, known_by: int) -> str:
@@ -70,7 +97,7 @@ class Tables903:
         }
         in_care: list[Child] = []
         for child in self._in_year:
-            rows = self._episodes(child, start, cover)
+            rows = self._episodes(child, start, cover, extract.year)
             if not rows:
                 continue
             in_care.append(child)
@@ -90,12 +117,10 @@ class Tables903:
             if extract.is_final and extract.year in child.oc2:
                 tables["oc2"].append((child.id, dob, *child.oc2[extract.year]))
             self._adoption(child, start, cover, tables)
-            starts = [
-                p.start for p in child.periods if not p.short_break and start <= p.start <= cover
-            ]
-            if starts:
-                perm, when = child.prev_perm
-                tables["previous_permanence"].append((child.id, dob, perm, "", when))
+            if any(start <= p.start <= cover for p in child.periods):
+                # every start of care in the year, short breaks too (rule 630)
+                perm, la_perm, when = child.prev_perm
+                tables["previous_permanence"].append((child.id, dob, perm, la_perm, when))
             if extract.has_sw_episodes:
                 tables["sw_episodes"].extend(self._sw_episodes(child, start, cover))
         leavers: list[Child] = []
@@ -104,18 +129,20 @@ class Tables903:
                 if start <= add_years(child.dob, age) <= cover:
                     tables["oc3"].append((child.id, fmt(child.dob), touch, activ, accom))
                     leavers.append(child)
+        looked_after = {c.id for c in in_care}
         in_header = {c.id: c for c in in_care} | {c.id: c for c in leavers}
         for child in in_header.values():
-            tables["header"].append(self._header(child, extract))
-            if (
-                child.uasc and add_years(child.dob, 18) >= start
-            ):  # rule 104: DUC not before the year
+            tables["header"].append(self._header(child, extract, child.id in looked_after))
+            if child.uasc and child.id in looked_after and add_years(child.dob, 18) >= start:
+                # DUC: UASC status ceases on the 18th birthday, which is known in advance and
+                # given every year (rule 205B); never before the year (104); only for children
+                # looked after in the year (1014: not for care leavers)
                 tables["uasc"].append(
                     (
                         child.id,
                         sex_code(child.sex, extract.year),
                         fmt(child.dob),
-                        _d(add_years(child.dob, 18), cover),
+                        fmt(add_years(child.dob, 18)),
                     )
                 )
         for rows in tables.values():
@@ -123,15 +150,18 @@ class Tables903:
         return tables
 
     @staticmethod
-    def _episodes(child: Child, start: int, cover: int) -> list[Row]:
+    def _episodes(child: Child, start: int, cover: int, year: int) -> list[Row]:
         rows = []
         for period in child.periods:
             if period.start > cover or period.end < start:
                 continue
-            for ep in period.episodes:
+            placement_end = _placement_ends(period.episodes)
+            for ep, placed_until in zip(period.episodes, placement_end, strict=True):
                 if ep.decom > cover or ep.dec < start:
                     continue
                 ended = ep.dec <= cover
+                # no home postcode for UASC (rule 406: no distance) nor short breaks (398)
+                home = "" if child.uasc or ep.ls in ("V3", "V4") else child.home_post
                 rows.append(
                     (
                         child.id,
@@ -144,21 +174,26 @@ class Tables903:
                         fmt(ep.dec) if ended else "",
                         ep.rec if ended else "",
                         ep.reason if ended else "",
-                        child.home_post,
+                        home,
                         ep.pl_post,
-                        ep.urn,
+                        urn_code(ep, year, min(placed_until, cover + 1)),
                     )
                 )
         return rows
 
     @staticmethod
-    def _header(child: Child, extract: Extract) -> Row:
+    def _header(child: Child, extract: Extract, looked_after: bool) -> Row:
         cover = extract.coverage_end
         upn = child.upn if child.upn_from <= cover else child.upn_before
-        if child.sex == "F":
-            mother, mc_dob = ("1", fmt(child.mc_dob)) if child.mc_dob <= cover else ("0", "")
-        else:
+        short_breaks_only = all(p.short_break for p in child.periods)
+        if child.sex != "F" or not looked_after or short_breaks_only:
+            # MOTHER only for girls looked after in the year (rule 628), not on short
+            # breaks only (399)
             mother, mc_dob = "", ""
+        elif child.mc_dob <= cover:
+            mother, mc_dob = "1", fmt(child.mc_dob)
+        else:
+            mother, mc_dob = "0", ""
         return (
             child.id,
             sex_code(child.sex, extract.year),

@@ -201,3 +201,17 @@ def test_reference_holds_only_the_postcode_areas_of_the_landing_data(warehouse):
         "E07000028": "942",  # Carlisle (2021) -> Cumberland
         "E07000094": "850",  # Winchester -> Hampshire
     }
+
+
+def test_dbt_and_the_generator_find_the_same_la_for_every_authority_code(warehouse):
+    """int_reference__authorities (dbt) and la_codes.la_of_lad (the generator, the validator
+    runner) read the same seeds and resolve every code the same way: each code of the 2021
+    tier lookup, of the loaded postcode areas and of the changes since 2021."""
+    from pipelines.lib.la_codes import created_since_2021, la_of_lad, tier_lookup_2021
+
+    rows = warehouse.execute(
+        "select lad_code, la_code from intermediate.int_reference__authorities"
+    ).fetchall()
+    codes = {lad for lad, _ in rows}
+    assert codes >= set(tier_lookup_2021()) | created_since_2021()
+    assert [(lad, la) for lad, la in rows if la_of_lad(lad) != la] == []

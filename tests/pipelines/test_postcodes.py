@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 import pytest
 
 from pipelines.lib import postcodes
@@ -29,15 +28,15 @@ def _episodes(con, *pairs):
 
 
 class FakeDirectory:
-    """A stand-in for the package's reader that records which letters were read."""
+    """A stand-in for the package's files that records which letters were read."""
 
     def __init__(self, rows):
-        self.rows = pd.DataFrame(rows, columns=["pcd", "laua", "oseast1m", "osnrth1m"])
+        self.rows = rows
         self.letters: list[str] = []
 
     def __call__(self, letter):
         self.letters.append(letter)
-        return self.rows[self.rows["pcd"].str.startswith(letter)]
+        return postcodes.DirectoryLetter.from_rows(r for r in self.rows if r[0][0] == letter)
 
 
 FAKE = [
@@ -56,14 +55,14 @@ FAKE = [
         ("SO14 7LY", "SO147LY", "SO"),
         (" so14  7ly ", "SO147LY", "SO"),
         ("S1 2HH", "S12HH", "S"),
-        ("XXXXXXX", "XXXXXXX", None),
+        ("XXXXXXX", "XXXXXXX", None),  # kept as it is: simply not found
         ("", None, None),
         (None, None, None),
         ("12345", "12345", None),
     ],
 )
 def test_postcodes_are_compared_upper_case_without_spaces(text, normalised, area):
-    assert postcodes.normalise_postcode(text) == normalised
+    assert postcodes.compact(text) == normalised
     assert postcodes.postcode_area(text) == area
 
 
@@ -151,3 +150,25 @@ def test_the_real_package_gives_grid_references_and_2025_authority_codes(con):
         ).fetchall()
     )
     assert tiers == {"E07000094": "E10000014", "E07000165": "E10000023"}  # 2021 vintage
+
+
+def test_the_generator_and_the_warehouse_read_one_directory(con):
+    """One reader serves both: the warehouse keeps every row of an area, the generator's
+    ``locate`` only the rows with a grid reference and an LA, with the same values."""
+    postcodes.build_reference(con, areas=["JE", "S"])
+    rows = dict(
+        (p, rest)
+        for p, *rest in con.execute(
+            "select pcd, lad_code, easting, northing from raw_reference.postcodes "
+            "where postcode in ('S129AJ', 'JE24UH', 'S12HH')"
+        ).fetchall()
+    )
+    # S12 9AJ: in the directory with neither LA nor grid reference; Jersey: no grid reference.
+    assert rows["S12 9AJ"] == [None, None, None]
+    assert rows["JE2 4UH"] == ["L99999999", None, None]
+    assert postcodes.locate(["S12 9AJ", "JE2 4UH"]) == {}
+    sheffield = postcodes.locate(["S1 2HH"])["S1 2HH"]
+    assert rows["S1  2HH"] == [sheffield.lad, sheffield.easting, sheffield.northing]
+    total = con.execute("select count(*) from raw_reference.postcodes").fetchone()[0]
+    sheffield_area = (postcodes.read_letter("S").area == b"S").sum()  # not SO, SE...
+    assert total == len(postcodes.read_letter("J")) + sheffield_area

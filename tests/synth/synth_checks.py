@@ -165,7 +165,8 @@ def valid_codes(year: int) -> dict[str, frozenset[str]]:
 def check_values(
     rows: list[dict[str, str]], date_columns: tuple[str, ...], year: int, last_day: int, where: str
 ) -> list[str]:
-    """Every date a real dd/mm/yyyy date no later than ``last_day``; every code valid."""
+    """Every date a real dd/mm/yyyy date no later than ``last_day`` (but DUC, the 18th
+    birthday, given in advance: rule 205B); every code valid."""
     problems = []
     valid = valid_codes(year)
     coded = [c for c in (rows[0] if rows else ()) if c in valid]
@@ -173,7 +174,7 @@ def check_values(
         for col in date_columns:
             if row[col]:
                 try:
-                    if day(row[col]) > last_day:
+                    if day(row[col]) > last_day and col != "DUC":
                         problems.append(f"{where} line {i + 2}: {col} {row[col]} after coverage")
                 except ValueError as error:
                     problems.append(f"{where} line {i + 2}: {error}")
@@ -248,6 +249,8 @@ def check_extract(ex: Extract903) -> list[str]:
     for r in ex.tables.get("uasc", ()):
         if r["DUC"] and day(r["DUC"]) < ex.start:
             add(f"uasc DUC before the year (rule 104) {r}")
+        if r["DUC"] != r["DOB"][:6] + str(int(r["DOB"][6:]) + 18) and r["DOB"][:5] != "29/02":
+            add(f"uasc DUC is not the 18th birthday (rules 205B, 304) {r}")
     for r in ex.tables.get("previous_permanence", ()):
         if r["DATE_PERM"] and not re.fullmatch(r"(\d{2}|ZZ)/(\d{2}|ZZ)/\d{4}", r["DATE_PERM"]):
             add(f"DATE_PERM not dd/mm/yyyy with ZZ {r}")
@@ -324,8 +327,7 @@ def _check_episodes(ex: Extract903, header: dict[str, dict[str, str]]) -> list[s
                 add(f"{ex.year} PLACE {e['PLACE']} not allowed {child} {e['DECOM']}")
             if not cs.provider_allowed(e["PLACE"], e["PLACE_PROVIDER"], ex.year):
                 add(f"{ex.year} provider {e['PLACE_PROVIDER']} with {e['PLACE']} {child}")
-            if (e["URN"] == cs.URN_NOT_APPLICABLE) != (e["PLACE"] in cs.NO_URN_PLACE):
-                add(f"URN {e['URN']} with {e['PLACE']} {child}")
+            problems += _urn(e, ex, child, _placed_until(eps, i))
             if e["PLACE"] in cs.TEMPORARY_PLACE and (
                 e["RNE"] not in ("P", "B") or e["REC"] not in ("X1", "")
             ):
@@ -360,6 +362,37 @@ def _check_episodes(ex: Extract903, header: dict[str, dict[str, str]]) -> list[s
             # a period that starts inside the year starts with S; continuing ones may not
             pass
     return problems
+
+
+def _placed_until(eps: list[dict[str, str]], i: int) -> int | None:
+    """End of the placement episode ``i`` is part of (None while it is open): the
+    following episodes with the same placement, URN, postcode and provider are the same."""
+    same = ("PLACE", "URN", "PL_POST", "PLACE_PROVIDER")
+    while i + 1 < len(eps) and all(eps[i][c] == eps[i + 1][c] for c in same):
+        i += 1
+    return day(eps[i]["DEC"]) if eps[i]["DEC"] else None
+
+
+def _urn(e: dict[str, str], ex: Extract903, child: str, until: int | None) -> list[str]:
+    """Rules 218/222/230/242: an Ofsted URN for placements that have one (H5 placements
+    from 28 Oct 2023), none (``XXXXXXX``; blank from 2025-26) for the others, none for short
+    breaks."""
+    urn, place = e["URN"], e["PLACE"]
+    if e["LS"] in SHORT_BREAKS:
+        return [] if urn == "" else [f"URN {urn} on a short break {child}"]
+    h5_urn = place == "H5" and ex.year >= 2023 and (until is None or until >= H5_URN_FROM)
+    if place in cs.NO_URN_PLACE and not h5_urn:
+        expected = {"" if ex.year >= 2025 else cs.URN_NOT_APPLICABLE}
+    else:
+        expected = None
+    if expected is not None and urn not in expected:
+        return [f"{ex.year} URN {urn!r} with {place} {child}"]
+    if expected is None and urn in ("", cs.URN_NOT_APPLICABLE):
+        return [f"{ex.year} no URN with {place} {child}"]
+    return []
+
+
+H5_URN_FROM = date(2023, 10, 28).toordinal()
 
 
 def _rne(child: str, prev: dict[str, str], nxt: dict[str, str]) -> list[str]:

@@ -389,3 +389,38 @@ def reviews_on_time(la: LaData) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def placement_location(la: LaData, on: int) -> dict[str, float]:
+    """Where children looked after on ``on`` live (kpis.md §F): the share whose current
+    placement is outside the LA, the share placed more than 20 miles from home (each of the
+    children whose postcodes are found in the directory), and how many are not located."""
+    from pipelines.lib.la_codes import la_of_lad
+    from pipelines.lib.postcodes import locate, miles
+
+    episodes: dict[tuple[str, str], dict[str, str]] = {}
+    for ex in la.latest_per_year():
+        episodes |= {(r["CHILD"], r["DECOM"]): r for r in ex.tables["episodes"]}
+    current = [
+        r
+        for r in episodes.values()
+        if r["LS"] not in ("V3", "V4")
+        and day(r["DECOM"]) <= on
+        and (not r["DEC"] or day(r["DEC"]) > on)
+    ]
+    places = locate({r[c] for r in current for c in ("HOME_POST", "PL_POST")})
+    placed = [places[r["PL_POST"]] for r in current if r["PL_POST"] in places]
+    outside = sum(la_of_lad(p.lad) != la.la for p in placed)
+    pairs = [
+        (places[r["HOME_POST"]], places[r["PL_POST"]])
+        for r in current
+        if r["HOME_POST"] in places and r["PL_POST"] in places
+    ]
+    far = sum(miles(h.easting, h.northing, p.easting, p.northing) > 20 for h, p in pairs)
+    return {
+        "outside_pct": 100 * outside / len(placed),
+        "over_20_miles_pct": 100 * far / len(pairs),
+        "located": len(placed),
+        "not_located": len(current) - len(placed),
+        "no_distance": len(current) - len(pairs),
+    }

@@ -7,12 +7,12 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.constants import DUCKDB_POOL, GROUP_REFERENCE, OWNERS, TRANSIENT_RETRY
 from pipelines.lib.contract import table_spec
+from pipelines.lib.la_codes import TIERS_PACKAGE
 from pipelines.lib.postcodes import (
     AREAS,
     POSTCODES,
     POSTCODES_PACKAGE,
     TIERS,
-    TIERS_PACKAGE,
     build_reference,
     package_version,
 )

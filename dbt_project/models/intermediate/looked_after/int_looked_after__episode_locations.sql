@@ -5,7 +5,7 @@
     - *_post_status: blank, not_in_directory (a placeholder such as XXXXXXX, a typo, a
       postcode of an area not loaded) or found. Never guessed.
     - Outside the LA: PL_POST's upper-tier authority today (int_reference__authorities)
-      differs from the LA's own (la_codes_ons). outside_status says why it is not known:
+      differs from the LA's own (la_ons_codes). outside_status says why it is not known:
       pl_post_blank, pl_post_not_in_directory, pl_post_no_authority (in the directory
       without an LA), la_not_in_lookup (the LA's code is not one of the 153).
     - Distance: straight line between the two grid references (metres), / 1,609.344 for
@@ -34,7 +34,7 @@ authorities as (
 ),
 
 las as (
-    select * from {{ ref('la_codes_ons') }}
+    select * from {{ ref('la_ons_codes') }}
 ),
 
 looked_up as (

@@ -15,8 +15,11 @@
        Furness, North Yorkshire, Somerset, the new Barnsley and Sheffield; or outside
        England and Wales: Scottish and Northern Irish councils, the Channel Islands and
        Isle of Man pseudo-codes) is its own upper tier.
-    The upper tier is then matched to la_codes_ons by its current ONS code or by one of
+    The upper tier is then matched to la_ons_codes by its current ONS code or by one of
     its previous ones (E10000023, the North Yorkshire county of 2021, is 815 today).
+    The synthetic data generator resolves postcodes the same way in Python
+    (pipelines/lib/la_codes.py, la_of_lad); tests/dbt/test_dbt_section_f.py holds the two
+    to the same answer for every code here.
 #}
 with
 
@@ -33,10 +36,10 @@ changes as (
 ),
 
 las as (
-    select * from {{ ref('la_codes_ons') }}
+    select * from {{ ref('la_ons_codes') }}
 ),
 
-la_ons_codes as (
+la_by_ons_code as (
     select
         la_code,
         la_name,
@@ -91,16 +94,16 @@ final as (
     select
         resolved.lad_code,
         resolved.lad_name,
-        coalesce(la_ons_codes.ons_code, resolved.upper_tier_source_code) as upper_tier_code,
+        coalesce(la_by_ons_code.ons_code, resolved.upper_tier_source_code) as upper_tier_code,
         coalesce(
-            la_ons_codes.la_name,
+            la_by_ons_code.la_name,
             resolved.utla21_name,
             case resolved.upper_tier_source_code
                 when 'L99999999' then 'Channel Islands'
                 when 'M99999999' then 'Isle of Man'
             end
         ) as upper_tier_name,
-        la_ons_codes.la_code,
+        la_by_ons_code.la_code,
         case left(resolved.lad_code, 1)
             when 'E' then 'England'
             when 'W' then 'Wales'
@@ -111,8 +114,8 @@ final as (
         end as country,
         resolved.resolved_by
     from resolved
-    left join la_ons_codes
-        on resolved.upper_tier_source_code = la_ons_codes.matched_code
+    left join la_by_ons_code
+        on resolved.upper_tier_source_code = la_by_ons_code.matched_code
 )
 
 select * from final
