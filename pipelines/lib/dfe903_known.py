@@ -95,6 +95,9 @@ def _placed_in_new_authority(row: Row, child: Callable[[str], list[Row]]) -> boo
     return found is not None and found.lad in created_since_2021()
 
 
+_IN_NEW_AUTHORITY = "PL_POST lies in one of " + ", ".join(sorted(created_since_2021()))
+
+
 #: Placement types that have no Ofsted URN (rules 218/222 of 2025-26).
 _NO_URN_2025 = frozenset(
     ["P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"]
@@ -158,7 +161,7 @@ KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
         "Yorkshire, Somerset, 2023) and the codes of Barnsley and Sheffield after their "
         "2025 boundary change: their postcodes get no LA of placement.",
         condition=_placed_in_new_authority,
-        condition_text="PL_POST lies in one of " + ", ".join(sorted(created_since_2021())),
+        condition_text=_IN_NEW_AUTHORITY,
     ),
     FalsePositive(
         "1015",
@@ -166,7 +169,7 @@ KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
         "placements in the authorities that the validator's 2021 lookup lacks (see 169) "
         "get no LA of placement, so own provision inside those LAs is flagged.",
         condition=_placed_in_new_authority,
-        condition_text="PL_POST lies in one of " + ", ".join(sorted(created_since_2021())),
+        condition_text=_IN_NEW_AUTHORITY,
     ),
     FalsePositive(
         "241",
