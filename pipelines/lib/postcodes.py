@@ -9,9 +9,9 @@ grid reference (``oseast1m``/``osnrth1m``, metres: OSGB36 in Great Britain, the 
 in Northern Ireland). Terminated postcodes are included (the directory keeps them, and so
 does the validator).
 
-One reader, :func:`read_letter`, decodes a letter's file into compact arrays (about 20
-bytes a postcode; all of the UK would be ~50 MB) without the package's pandas reader, and
-serves both users:
+One reader, :func:`read_letter`, decodes a letter's file into compact arrays without the
+package's pandas reader (26 bytes a postcode as the generator keeps them: all 2.7 million
+of the UK would be ~70 MB), and serves both users:
 
 - **the synthetic data generator** (``pipelines/synth/places.py``) and the DfE validator
   runner's known false positives: :func:`load_areas` and :func:`locate` give the *located*
