@@ -205,7 +205,8 @@ def kpi_table_bytes(settings) -> bytes:
 
 def test_placement_location_comes_from_the_postcode_reference(pipeline):
     """kpis.md F: ons_reference loads the postcode areas of the extracts before dbt, and
-    every child looked after is in a denominator or counted as "not known", once."""
+    every child looked after is in a denominator or counted as "not known", once; on
+    generated data "not known" is only the UASC's missing home postcode."""
     settings, _ = pipeline
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         assert con.execute("select count(*) from raw_reference.postcodes").fetchone()[0] > 1000
@@ -224,6 +225,20 @@ def test_placement_location_comes_from_the_postcode_reference(pipeline):
     assert len(got) > 12 and (got["outside_den"] > 0).any() and (got["miles_den"] > 0).any()
     assert (got["outside_den"] + got["outside_nk"] == got["looked_after"]).all()
     assert (got["miles_den"] + got["miles_nk"] == got["looked_after"]).all()
+    # The generator writes real postcodes: every placement is found in the directory, and a
+    # distance is missing only for unaccompanied asylum-seeking children (no HOME_POST).
+    assert (got["outside_nk"] == 0).all()
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        reasons = con.execute(
+            """
+            select source, child in (select child from raw_ssda903.uasc where la_code = '850')
+                as uasc, count(*)
+            from marts.kpi_members
+            where la_code = '850' and kpi_id = 'placed_distance_not_known'
+            group by all
+            """
+        ).fetchall()
+    assert len(reasons) == 1 and reasons[0][:2] == ("home_post_blank", True), reasons
 
 
 def test_rerunning_the_same_extracts_gives_byte_identical_kpi_tables(pipeline):
