@@ -38,6 +38,7 @@ NEXT = dt.date(2026, 10, 31)
 STAGES = {
     "landing_extracts": "load_and_gate",
     "gx_raw_tables": "gx_checks",
+    "ons_reference": "postcode_reference",
     "csc_dbt_models": "dbt_build",
     "serving_snapshot": "publish",
 }
@@ -68,6 +69,7 @@ def _materialize(
     from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
     from pipelines.defs.publish.assets import serving_snapshot
     from pipelines.defs.quality.checks import GX_CHECKS
+    from pipelines.defs.reference.assets import ons_reference
     from pipelines.defs.resources import build_resources
     from pipelines.defs.transform.assets import csc_dbt_models
 
@@ -81,7 +83,7 @@ def _materialize(
         }
     t = time.perf_counter()
     result = dg.materialize(
-        [landing_extracts, csc_dbt_models, serving_snapshot, *GX_CHECKS],
+        [landing_extracts, ons_reference, csc_dbt_models, serving_snapshot, *GX_CHECKS],
         resources=build_resources(settings),
         instance=instance,
         partition_key=partition_key,

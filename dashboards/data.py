@@ -661,6 +661,56 @@ def action_list(name: str, la: str) -> pd.DataFrame | None:
     return query(f"select * from {table}{where}{clause}", {"la": la} if where else None)
 
 
+#: Columns of ``placement_locations`` (one row per child looked after now, managers only).
+PLACEMENT_LOCATION_COLUMNS = [
+    "child",
+    "placement_start",
+    "place",
+    "pl_postcode",
+    "pl_upper_tier_name",
+    "is_outside_la",
+    "distance_miles",
+    "is_over_20_miles",
+    "outside_status",
+    "distance_status",
+    "sw_id_at_as_at",
+]
+#: Columns of ``placement_distance_bands`` (aggregate: board pages may show it).
+DISTANCE_BAND_COLUMNS = ["direction", "distance_band", "children"]
+
+
+def placement_locations(la: str, district: str | None = None) -> pd.DataFrame:
+    """Where each child looked after on the LA's as-at date lives (child-level, managers
+    only): the current episode of ``marts.fct_placement_locations``, of one district or
+    all, farthest from home first."""
+    table = "marts.fct_placement_locations"
+    if not has_table(table):
+        return _empty(PLACEMENT_LOCATION_COLUMNS)
+    params: dict[str, Any] = {"la": la}
+    where = "la_code = $la and is_current_at_as_at"
+    if district and district != LA_TOTAL:
+        where += " and district_at_as_at = $district"
+        params["district"] = district
+    return query(
+        f"select {', '.join(PLACEMENT_LOCATION_COLUMNS)} from {table} where {where} "
+        "order by distance_miles desc nulls last, child",
+        params,
+    )
+
+
+def placement_distance_bands(la: str, district: str, period_end: Any) -> pd.DataFrame:
+    """Children looked after on ``period_end`` by direction from home and distance band
+    (``marts.mart_placement_distance_bands``; counts only, no child-level data)."""
+    table = "marts.mart_placement_distance_bands"
+    if not has_table(table) or period_end is None:
+        return _empty(DISTANCE_BAND_COLUMNS)
+    return query(
+        f"select {', '.join(DISTANCE_BAND_COLUMNS)} from {table} where la_code = $la "
+        "and district = $district and period_end = $end order by direction, distance_band",
+        {"la": la, "district": district, "end": pd.Timestamp(period_end).date()},
+    )
+
+
 def child_events(la: str, child: str) -> pd.DataFrame:
     """A child's events from ``marts.mart_child_timeline``, oldest first."""
     if not has_table("marts.mart_child_timeline"):

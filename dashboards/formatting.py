@@ -10,6 +10,7 @@ import pandas as pd
 NO_CASES = "no cases"
 NOT_SUPPLIED = "not supplied"
 NOT_PUBLISHED = "not published"
+NO_POPULATION = "no population (not a place)"
 NO_FIGURE = "no figure"
 
 DEFAULT_DECIMALS = {"percent": 1, "count": 0, "rate": 1, "ratio": 1}
@@ -61,12 +62,15 @@ def format_value(
     """A KPI value as shown: ``"82.5%"``, ``"no cases"``, ``"not supplied"``.
 
     A value whose denominator is 0 is "no cases", never 0 % (kpis.md); a KPI whose source
-    file was not supplied is "not supplied", never 0.
+    file was not supplied is "not supplied", never 0; a rate per 10,000 of a district with
+    no population (County, Unallocated: not places) is "no population (not a place)".
     """
     if status == "not_supplied":
         return NOT_SUPPLIED
     if status == "no_cases":
         return NO_CASES
+    if status == "no_population":
+        return NO_POPULATION
     if is_missing(value):
         return NO_FIGURE
     text = format_number(value, decimals_for(unit, decimals))

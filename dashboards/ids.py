@@ -52,6 +52,9 @@ KPI_TREND = "kpi-trend"
 KPI_RANKING = "kpi-ranking"
 KPI_RANKING_TABLE = "kpi-districts"
 KPI_PERIOD_TABLE = "kpi-by-period"
+KPI_NOT_KNOWN = "kpi-not-known"  # placement location: "location not known" beside the figure
+KPI_PLACEMENT_CHART = "kpi-placement-chart"
+KPI_PLACEMENT_TABLE = "kpi-placement-bands"
 
 # ##### KPI dictionary (/dictionary)
 DICTIONARY_TABLE = "kpi-dictionary"
@@ -76,6 +79,7 @@ DISTRICT_SPINE = "district-spine"
 DISTRICT_KPI_TABLE = "district-kpis"
 DISTRICT_TEAM_TABLE = "district-caseloads-by-team"
 DISTRICT_WORKER_TABLE = "district-caseloads-by-worker"
+DISTRICT_PLACEMENT_TABLE = "district-placement-locations"  # where its children live now
 #: Grid names of the district's four action lists, by list.
 DISTRICT_ACTION_TABLES = {
     "rhi": "district-rhi-outstanding",

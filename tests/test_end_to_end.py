@@ -48,6 +48,7 @@ def materialize(settings, partition_key: str | None = None) -> dg.ExecuteInProce
     from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
     from pipelines.defs.publish.assets import serving_snapshot
     from pipelines.defs.quality.checks import GX_CHECKS
+    from pipelines.defs.reference.assets import ons_reference
     from pipelines.defs.resources import build_resources
     from pipelines.defs.transform.assets import csc_dbt_models
 
@@ -59,7 +60,7 @@ def materialize(settings, partition_key: str | None = None) -> dg.ExecuteInProce
         "dagster/asset_partition_range_end": keys[-1],
     }
     return dg.materialize(
-        [landing_extracts, csc_dbt_models, serving_snapshot, *GX_CHECKS],
+        [landing_extracts, ons_reference, csc_dbt_models, serving_snapshot, *GX_CHECKS],
         resources=build_resources(settings),
         instance=instance,
         partition_key=partition_key,
@@ -200,6 +201,44 @@ def kpi_table_bytes(settings) -> bytes:
     with duckdb.connect(str(settings.serving_path), read_only=True) as con:
         con.execute(f"copy (select * from marts.kpi_values order by all) to '{out}' (header)")
     return out.read_bytes()
+
+
+def test_placement_location_comes_from_the_postcode_reference(pipeline):
+    """kpis.md F: ons_reference loads the postcode areas of the extracts before dbt, and
+    every child looked after is in a denominator or counted as "not known", once; on
+    generated data "not known" is only the UASC's missing home postcode."""
+    settings, _ = pipeline
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select count(*) from raw_reference.postcodes").fetchone()[0] > 1000
+    got = snapshot(
+        settings,
+        """
+        select period_end, district,
+            max(numerator) filter (where kpi_id = 'cla_count') as looked_after,
+            max(denominator) filter (where kpi_id = 'placed_outside_la_pct') as outside_den,
+            max(numerator) filter (where kpi_id = 'placed_location_not_known') as outside_nk,
+            max(denominator) filter (where kpi_id = 'placed_20_miles_pct') as miles_den,
+            max(numerator) filter (where kpi_id = 'placed_distance_not_known') as miles_nk
+        from marts.kpi_values where la_code = '850' group by all
+        """,
+    )
+    assert len(got) > 12 and (got["outside_den"] > 0).any() and (got["miles_den"] > 0).any()
+    assert (got["outside_den"] + got["outside_nk"] == got["looked_after"]).all()
+    assert (got["miles_den"] + got["miles_nk"] == got["looked_after"]).all()
+    # The generator writes real postcodes: every placement is found in the directory, and a
+    # distance is missing only for unaccompanied asylum-seeking children (no HOME_POST).
+    assert (got["outside_nk"] == 0).all()
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        reasons = con.execute(
+            """
+            select source, child in (select child from raw_ssda903.uasc where la_code = '850')
+                as uasc, count(*)
+            from marts.kpi_members
+            where la_code = '850' and kpi_id = 'placed_distance_not_known'
+            group by all
+            """
+        ).fetchall()
+    assert len(reasons) == 1 and reasons[0][:2] == ("home_post_blank", True), reasons
 
 
 def test_rerunning_the_same_extracts_gives_byte_identical_kpi_tables(pipeline):

@@ -23,7 +23,7 @@ from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import RAG_ICON
 from dashboards.manager_figures import describe_spine, spine_figure
-from dashboards.views import action_lists, caseloads
+from dashboards.views import action_lists, caseloads, placement_locations
 from dashboards.views.common import district_href, kpi_href, markdown_link
 
 PERIOD_TYPE = "month"
@@ -312,6 +312,7 @@ def page(raw_district: str | None, query: Mapping[str, Any]) -> list:
         filters_section(filters),
         html.Div(content, id=ids.DISTRICT_CONTENT),
         _action_lists(state),
+        placement_locations.section(state.la, district),
     ]
 
 

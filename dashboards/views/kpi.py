@@ -17,6 +17,7 @@ from dashboards.components.chart import chart
 from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import direction_text, rag_badge
+from dashboards.views import placement_locations
 from dashboards.views.common import (
     PERIOD_COLUMNS,
     district_href,
@@ -33,6 +34,26 @@ MID_STORY_NOTE = (
     "placement that began before the earliest year supplied), it is counted from the "
     "first start date the data shows."
 )
+#: Said under the districts table when a district's rate has no population (status
+#: ``no_population``): the children are counted, only the population is missing.
+NO_POPULATION_NOTE = (
+    "No population (not a place): {districts} have no population estimate, because they "
+    "are not places (County holds county-wide teams; Unallocated children have no "
+    "allocated worker) or the population reference has no figure for them. Their "
+    "children are counted (the numerator is children looked after × 10,000) and are in "
+    "the LA total, but no rate per 10,000 is given for them."
+)
+
+
+def status_notes(by_district: pd.DataFrame) -> list:
+    """Plain-English notes for the statuses shown in the districts table."""
+    if by_district.empty or "status" not in by_district:
+        return []
+    names = [str(d) for d in by_district.loc[by_district["status"] == "no_population", "district"]]
+    if not names:
+        return []
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return [html.P(NO_POPULATION_NOTE.format(districts=listed), className="small status-note")]
 
 
 def period_type_for(splits: pd.DataFrame, breakdown: str | None, frequency: str | None) -> str:
@@ -66,7 +87,15 @@ def resolve(query: Mapping[str, Any], la: str | None = None, kpi_id: str | None 
     )
 
 
-def _summary(kpi: dict, series: pd.DataFrame, target, tolerance, comparators) -> dbc.Card:
+def _summary(
+    kpi: dict,
+    series: pd.DataFrame,
+    target,
+    tolerance,
+    comparators,
+    la: str = "",
+    district: str = data.LA_TOTAL,
+) -> dbc.Card:
     unit, polarity = kpi.get("unit"), kpi.get("polarity") or "info"
     places = fmt.decimals_for(unit, kpi.get("decimals"))
     points = scoring.comparison_points(series)
@@ -88,6 +117,7 @@ def _summary(kpi: dict, series: pd.DataFrame, target, tolerance, comparators) ->
     ]
     if unit == "percent" and status == "ok":
         body.append(html.P(fmt.fraction_text(latest["numerator"], latest["denominator"])))
+    body += placement_locations.not_known_note(la, kpi["kpi_id"], district, latest)
     if target is not None:
         body.append(
             html.P(
@@ -241,7 +271,9 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
                 dbc.Col(
                     [
                         html.H2(f"Latest — {place}", className="h4"),
-                        _summary(kpi, series, target, tolerance, comparators),
+                        _summary(
+                            kpi, series, target, tolerance, comparators, state.la, state.district
+                        ),
                     ],
                     lg=4,
                 ),
@@ -277,6 +309,14 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
             district_rows(period_rows(districts, kpi, label_column="district"), links),
             DISTRICT_COLUMNS,
             label=f"{name} by district",
+        ),
+        *status_notes(by_district),
+        *placement_locations.kpi_section(
+            state.la,
+            kpi["kpi_id"],
+            state.district,
+            place,
+            scoring.comparison_points(series).latest,
         ),
         html.H2(f"Figures by period — {place}", className="h4"),
         data_grid(

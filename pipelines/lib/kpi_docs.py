@@ -32,6 +32,7 @@ AREA_MODELS: dict[str, tuple[str, str]] = {
     "C": ("kpi_care_leavers", "action_care_leavers"),
     "D": ("kpi_caseloads", "action_cla_unallocated"),
     "E": ("kpi_looked_after", ""),
+    "F": ("kpi_placement_location", ""),
 }
 
 POLARITY = {"higher": "higher is better", "lower": "lower is better", "info": "information only"}
@@ -57,8 +58,11 @@ close this page ("Decisions"); they are written once, in `docs/kpi-decisions.md`
 
 How to read a value:
 
-- **status** `ok`, `no_cases` (the denominator is 0: no value, never 0 % or 100 %) or
-  `not_supplied` (the LA did not send the table the KPI needs: never shown as 0).
+- **status** `ok`, `no_cases` (the denominator is 0: no value, never 0 % or 100 %),
+  `not_supplied` (the LA did not send the table the KPI needs: never shown as 0) or
+  `no_population` (the rate per 10,000 of a district with no population estimate, such as
+  County and Unallocated, which are not places: the children are counted in the numerator,
+  no rate is given).
 - **District** is where the child belonged on the KPI's date (the district of the team of
   the allocated worker); `Unallocated` and `County` are districts too, and `ALL` is the LA
   total, always equal to the sum of its districts (except the rate per 10,000).

@@ -26,6 +26,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.lib.contract import ALL_TABLES, LINEAGE_COLUMNS, RAW_SCHEMA, TableSpec
+from pipelines.lib.postcodes import ensure_reference_schema
 
 _LINEAGE_TYPES = {
     "la_code": "varchar not null",
@@ -151,10 +152,15 @@ def raw_table_ddl(spec: TableSpec) -> str:
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every raw schema and table (empty) if missing. Safe to call on every run."""
+    """Create every raw schema and table (empty) if missing. Safe to call on every run.
+
+    The postcode reference tables (``raw_reference``, :mod:`pipelines.lib.postcodes`) are
+    created too, empty, so that dbt's source always exists; the reference asset fills them.
+    """
     for schema in sorted(set(RAW_SCHEMA.values())):
         con.execute(f"create schema if not exists {schema}")
     for spec in ALL_TABLES:
         con.execute(raw_table_ddl(spec))
     for ddl in META_DDL:
         con.execute(ddl)
+    ensure_reference_schema(con)

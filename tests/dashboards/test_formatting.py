@@ -22,6 +22,7 @@ from dashboards import formatting as fmt
         (0.0, "percent", 1, "no_cases", "no cases"),
         (None, "percent", 1, "not_supplied", "not supplied"),
         (None, "count", 0, "not_supplied", "not supplied"),
+        (None, "rate", 1, "no_population", "no population (not a place)"),
         (math.nan, "percent", 1, "ok", "no figure"),
     ],
 )

@@ -391,9 +391,24 @@ def test_rate_per_10k_uses_the_population_seed(warehouse):
     assert kpi(warehouse, "cla_rate_per_10k", march, la_code="850") == approx(
         60000, 282540, 60000 / 282540
     )
-    assert kpi(warehouse, "cla_rate_per_10k", march, "County", la_code="850")[3] == "not_supplied"
-    # 852 is not in the seed: not supplied anywhere.
-    assert kpi(warehouse, "cla_rate_per_10k", AS_AT)[3] == "not_supplied"
+    # County is not a place: no population, so no rate; its children are still counted
+    # (none in County on 25/03/2025; C3, whose worker left, and C6, C8, never allocated,
+    # are Unallocated: 3 x 10,000; C4 is in Gosport).
+    assert kpi(warehouse, "cla_rate_per_10k", march, "County", la_code="850") == (
+        0,
+        None,
+        None,
+        "no_population",
+    )
+    assert kpi(warehouse, "cla_rate_per_10k", march, "Unallocated", la_code="850") == (
+        30000,
+        None,
+        None,
+        "no_population",
+    )
+    # 852 is not in the seed: no population anywhere, the count is kept (never "not
+    # supplied": the children were supplied). 11 children looked after on 10/03/2025.
+    assert kpi(warehouse, "cla_rate_per_10k", AS_AT) == (110000, None, None, "no_population")
 
 
 # ---------- the whole table: shape, reconciliation, raw counts
@@ -429,6 +444,10 @@ def test_every_b_to_e_kpi_is_on_the_full_spine(warehouse):
             "placement_3plus_pct",
             "placement_long_term_pct",
             "cla_review_in_date_pct",
+            "placed_outside_la_pct",  # section F (test_dbt_section_f.py)
+            "placed_location_not_known",
+            "placed_20_miles_pct",
+            "placed_distance_not_known",
         )
     }
     expected["pep_in_term_pct/term"] = districts * terms

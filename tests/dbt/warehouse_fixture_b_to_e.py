@@ -44,6 +44,16 @@ L4 (19-21, YES G5 S2), L5 (RHOM), L6 (17-18, REFU 0 0), L7 (aged 23), L8 (DIED),
 NO P5 B1). OC3 2023-24: L1 (17, YES F1 D1), L10 (18, NO G6 X2).
 
 Children N01-N20 are children in need allocated to W1 and W6 (caseload only).
+
+Placement location (kpis.md F): the open 2024-25 episodes carry real postcodes of the ONS
+Postcode Directory (eastings and northings, OSGB36, in test_dbt_sections_b_to_e.py), so
+``add_la_852`` also builds the reference tables from the package, as the pipeline does:
+K1 SO15 1BA -> PO1 2AL (Portsmouth), K2 SO14 7LY -> XXXXXXX (a placeholder), K3 SO14 7LY ->
+S1 2HH (Sheffield, a 2025 code), K4 SO15 1BA -> BT1 5GS (Belfast, Irish Grid), K6 (no home
+postcode) -> SO23 8UJ (Winchester, Hampshire), K7 SO19 9BJ -> HG1 2RH (North Yorkshire,
+created 2023), K8 SO14 7LY -> (blank), K10 "so15 1ba" -> " so14  7ly" (Southampton),
+K11 SO16 4GX -> TA1 1HE (Somerset, created 2023), K13 SO18 2NU -> CA3 8QG (Cumberland,
+created 2023), K14 SO17 1BJ -> SO16 4GX (Southampton).
 """
 
 from __future__ import annotations
@@ -55,6 +65,7 @@ import duckdb
 from warehouse_fixture import _extract_file, _insert
 
 from pipelines.lib.contract import LOCAL_TABLES, SSDA903_TABLES
+from pipelines.lib.postcodes import build_reference
 
 LA = "852"
 EXTRACTS_903 = {"2023-24": dt.date(2024, 5, 31), "2024-25": dt.date(2025, 2, 28)}
@@ -91,10 +102,14 @@ def _header(children):
     return [{"CHILD": c, "SEX": "F", "DOB": DOBS[c]} for c in children]
 
 
-def _episode(child, decom, rne, ls, place, dec=None, rec=None):
+def _episode(child, decom, rne, ls, place, dec=None, rec=None, home=None, placed=None):
     row = {"CHILD": child, "DECOM": decom, "RNE": rne, "LS": ls, "PLACE": place}
     if dec:
         row.update({"DEC": dec, "REC": rec or "X1"})
+    if home:
+        row["HOME_POST"] = home
+    if placed:
+        row["PL_POST"] = placed
     return row
 
 
@@ -153,23 +168,23 @@ SSDA903 = {
             _episode("K1", "01/09/2022", "S", "C2", "U4", "01/06/2024"),
             _episode("K1", "01/06/2024", "P", "C2", "U5", "01/10/2024"),
             _episode("K1", "01/10/2024", "L", "E1", "U5", "15/01/2025"),
-            _episode("K1", "15/01/2025", "T", "E1", "U6"),
-            _episode("K2", "03/02/2025", "S", "V2", "U4"),
+            _episode("K1", "15/01/2025", "T", "E1", "U6", home="SO15 1BA", placed="PO1 2AL"),
+            _episode("K2", "03/02/2025", "S", "V2", "U4", home="SO14 7LY", placed="XXXXXXX"),
             _episode("K3", "10/03/2024", "P", "C2", "U5", "01/09/2024"),
-            _episode("K3", "01/09/2024", "T", "C2", "U6"),
+            _episode("K3", "01/09/2024", "T", "C2", "U6", home="SO14 7LY", placed="S1 2HH"),
             _episode("K4", "01/01/2024", "S", "V2", "U4", "01/07/2024"),
-            _episode("K4", "01/07/2024", "P", "V2", "R1"),
-            _episode("K6", "24/12/2024", "S", "V2", "U4"),
+            _episode("K4", "01/07/2024", "P", "V2", "R1", home="SO15 1BA", placed="BT1 5GS"),
+            _episode("K6", "24/12/2024", "S", "V2", "U4", placed="SO23 8UJ"),
             _episode("K7", "01/02/2024", "L", "C2", "U4", "01/06/2024"),
             _episode("K7", "01/06/2024", "P", "C2", "U5", "01/10/2024"),
-            _episode("K7", "01/10/2024", "B", "E1", "K2"),
-            _episode("K8", "24/02/2025", "S", "V2", "U4"),
+            _episode("K7", "01/10/2024", "B", "E1", "K2", home="SO19 9BJ", placed="HG1 2RH"),
+            _episode("K8", "24/02/2025", "S", "V2", "U4", home="SO14 7LY"),
             _episode("K9", "06/01/2025", "S", "V2", "U4", "10/01/2025", "E4A"),
-            _episode("K10", "13/01/2025", "S", "C1", "U4"),
-            _episode("K11", "01/06/2024", "S", "V2", "U4"),
+            _episode("K10", "13/01/2025", "S", "C1", "U4", home="so15 1ba", placed=" so14  7ly"),
+            _episode("K11", "01/06/2024", "S", "V2", "U4", home="SO16 4GX", placed="TA1 1HE"),
             _episode("K12", "01/02/2025", "S", "V3", "U4", "03/02/2025", "E8"),
-            _episode("K13", "01/02/2024", "P", "E1", "A5"),
-            _episode("K14", "01/06/2023", "L", "E1", "U1"),
+            _episode("K13", "01/02/2024", "P", "E1", "A5", home="SO18 2NU", placed="CA3 8QG"),
+            _episode("K14", "01/06/2023", "L", "E1", "U1", home="SO17 1BJ", placed="SO16 4GX"),
         ],
         "reviews": [
             {"CHILD": c, "DOB": DOBS[c], "REVIEW": d, "REVIEW_CODE": "PN1"}
@@ -336,5 +351,6 @@ def add_la_852(path: Path) -> None:
             }
             n = _insert(con, "local", spec.name, rows or [], lineage)
             _extract_file(con, LA, "local", None, LOCAL_EXTRACT, spec.name, n, rows is not None)
+        build_reference(con)
     finally:
         con.close()

@@ -26,7 +26,9 @@ def test_every_contract_table_is_an_ingest_asset_and_feeds_its_dbt_source(graph)
         key = dg.AssetKey(spec.asset_key)
         assert graph.has(key), key
         children = {c.path[0] for c in graph.get(key).child_keys}
-        assert children == {"staging"}, f"{key} should feed exactly its staging model"
+        # the episodes' postcodes also decide which postcode areas the reference loads
+        expected = {"staging", "ons_reference"} if spec.name == "episodes" else {"staging"}
+        assert children == expected, f"{key} should feed exactly {expected}"
 
 
 def test_the_missing_table_is_guarded_by_a_blocking_great_expectations_check(graph):
@@ -78,3 +80,13 @@ def test_new_extracts_run_one_la_and_the_schedules_refresh_all_and_the_status(de
     job = defs.resolve_job_def("refresh_status")
     assert [n.name for n in job.nodes] == ["write_status_file"]  # no load, no dbt, no publish
     assert defs.resolve_job_def("refresh_las").partitions_def.name == "la"
+
+
+def test_the_postcode_reference_is_built_after_the_episodes_and_feeds_dbt(graph):
+    """kpis.md F: the ONS Postcode Directory is loaded once, for the areas the episodes use."""
+    postcodes = graph.get(dg.AssetKey(["ons_reference", "postcodes"]))
+    assert dg.AssetKey(["ssda903", "episodes"]) in postcodes.parent_keys
+    assert dg.AssetKey(["staging", "stg_ons_reference__postcodes"]) in postcodes.child_keys
+    tiers = graph.get(dg.AssetKey(["ons_reference", "la_tiers"]))
+    assert dg.AssetKey(["staging", "stg_ons_reference__la_tiers"]) in tiers.child_keys
+    assert postcodes.partitions_def is None and postcodes.group_name == "reference"

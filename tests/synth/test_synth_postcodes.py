@@ -105,9 +105,21 @@ def test_the_la_code_seed_maps_all_153_authorities_to_ons_codes():
     assert set(seed) == set(NAMES)
     assert seed["850"].ons_code == "E10000014" and seed["850"].region_name == "South East"
     assert len({row.ons_code for row in seed.values()}) == 153
-    tier = la_codes.tier_lookup_2021()
-    upper_2021 = set(tier.values())
-    assert all(row.ons_code_2021 in upper_2021 for row in seed.values())
+    # Every LA is known to the 2021 tier lookup by its code today or an earlier one, or
+    # replaced 2021 districts (Cumberland, Westmorland and Furness: no code of their own
+    # in 2021).
+    upper_2021 = set(la_codes.tier_lookup_2021().values())
+    replacing = {change.la_code for change in la_codes.authority_changes().values()}
+    for row in seed.values():
+        known = {row.ons_code, *row.previous_ons_codes} & upper_2021
+        assert known or row.la_code in replacing, row
+    # ... and every English lower-tier code of the 2021 lookup belongs to one of them.
+    english = [lad for lad in la_codes.tier_lookup_2021() if lad.startswith("E")]
+    assert len(english) > 300 and all(la_codes.la_of_lad(lad) in seed for lad in english)
+    # The authorities created or recoded since are exactly the codes the 2021 lookup lacks.
+    created = la_codes.created_since_2021()
+    assert created == {"E06000063", "E06000064", "E06000065", "E06000066", "E08000038", "E08000039"}
+    assert not created & set(la_codes.tier_lookup_2021())
 
 
 @pytest.mark.parametrize(
@@ -122,6 +134,9 @@ def test_the_la_code_seed_maps_all_153_authorities_to_ons_codes():
         ("E08000038", "370"),  # Barnsley, recoded after the May 2025 boundary change
         ("E08000039", "373"),  # Sheffield, likewise
         ("E07000163", "815"),  # Craven: a 2021 district of North Yorkshire county
+        ("E07000027", "943"),  # Barrow-in-Furness: a 2021 district of Cumbria
+        ("E07000028", "942"),  # Carlisle: likewise, now in Cumberland
+        ("E08000019", "373"),  # Sheffield's code until April 2025
         ("W06000015", None),  # Cardiff: not an English authority
     ],
 )

@@ -1,4 +1,4 @@
-{# Every KPI id of kpis.md sections A-E (with the reading-14 ids) is in the catalogue. #}
+{# Every KPI id of kpis.md sections A-F (with the reading-14 ids) is in the catalogue. #}
 with
 
 spec_ids as (
@@ -12,7 +12,8 @@ spec_ids as (
         ('caseload_avg'), ('caseload_high_pct'), ('agency_fte_pct'), ('cla_unallocated'),
         ('cla_count'), ('cla_rate_per_10k'), ('cla_starts'), ('cla_ceased'),
         ('placement_3plus_pct'), ('placement_long_term_pct'), ('cla_review_in_date_pct'),
-        ('health_assessment_pct'), ('dental_check_pct'), ('immunisations_pct')
+        ('health_assessment_pct'), ('dental_check_pct'), ('immunisations_pct'),
+        ('placed_outside_la_pct'), ('placed_20_miles_pct')
     ) as spec (kpi_id)
 )
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from dash_helpers import find_by_id, text_of
 
 from dashboards import ids
+from dashboards.views import kpi
 
 DISTRICTS_GRID = ids.grid(ids.KPI_RANKING_TABLE)
 PERIODS_GRID = ids.grid(ids.KPI_PERIOD_TABLE)
@@ -89,3 +91,17 @@ def test_the_browser_tab_is_titled_with_the_kpis_name(callbacks):
         ],
     )
     assert response.get_json()["response"]["_pages_store"]["data"] == {"title": "RHI offered"}
+
+
+def test_a_rate_with_no_population_is_explained_under_the_districts_table():
+    """cla_rate_per_10k of County and Unallocated: counted, no rate, said why (issue 14)."""
+    by_district = pd.DataFrame(
+        {
+            "district": ["ALL", "Havant", "County", "Unallocated"],
+            "status": ["ok", "ok", "no_population", "no_population"],
+        }
+    )
+    notes = text_of([p.to_plotly_json() for p in kpi.status_notes(by_district)])
+    assert notes.startswith("No population (not a place): County and Unallocated have no")
+    assert "Their children are counted" in notes
+    assert kpi.status_notes(by_district[by_district["status"] == "ok"]) == []

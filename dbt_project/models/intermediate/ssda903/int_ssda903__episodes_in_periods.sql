@@ -62,6 +62,8 @@ final as (
         place_provider,
         rec,
         reason_place_change,
+        home_post,
+        pl_post,
         period_number,
         min(decom) over (partition by la_code, child, period_number) as period_start,
         case

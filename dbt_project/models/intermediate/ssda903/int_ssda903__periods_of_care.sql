@@ -2,8 +2,10 @@
     Periods of care (kpis.md "Period of care", readings 3 and 16), the base of "looked
     after on d" for every KPI:
         period_start <= d and (period_end is null or period_end > d)
-    and of "looked after at any time in the 12 months to d" (reading 5):
-        period_start <= d and (period_end is null or period_end > d - 12 months).
+    and of "looked after at any time in the 12 months to d" (reading 5, macro
+    overlaps_window): period_start <= d and (period_end is null or period_end > the
+    window's first day, d - 12 months + 1 day): a period ending on that first day was looked
+    after on no day of the window.
 #}
 with
 

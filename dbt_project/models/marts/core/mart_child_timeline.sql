@@ -3,7 +3,9 @@
     (la_code, child, event_type, event_ref), with start_date, end_date (NULL while open or
     for a one-day event), a short label and a detail line. Event types:
     - period_of_care: periods of care (short breaks excluded), event_ref "period <n>";
-    - placement: placements within them, "placement <n>.<m>";
+    - placement: placements within them, "placement <n>.<m>", with where the placement's
+      latest episode is (fct_placement_locations: the authority, inside or outside the LA,
+      miles from home, or why the location is not known);
     - missing: missing / away episodes from care or home, the MIS_START;
     - rhi: return home interview records (held, or offered and not held), the MIS_START
       of their episode;
@@ -19,6 +21,46 @@ periods as (
 
 placements as (
     select * from {{ ref('int_looked_after__placements') }}
+),
+
+locations as (
+    select * from {{ ref('fct_placement_locations') }}
+),
+
+placement_locations as (
+    select
+        la_code,
+        child,
+        period_number,
+        placement_number,
+        arg_max(
+            concat_ws(
+                '; ',
+                case
+                    when outside_status != 'known'
+                        then 'location not known (' || case outside_status
+                            when 'pl_post_blank' then 'no placement postcode'
+                            when 'pl_post_not_in_directory'
+                                then 'placement postcode not in the ONS Postcode Directory'
+                            when 'pl_post_no_authority' then 'placement postcode has no LA'
+                            else 'the LA has no ONS code'
+                        end || ')'
+                    when is_outside_la
+                        then
+                            'in ' || coalesce(pl_upper_tier_name, pl_upper_tier_code)
+                            || ' (outside the LA)'
+                    else 'in the LA (' || coalesce(pl_lad_name, pl_upper_tier_name) || ')'
+                end,
+                case
+                    when distance_status = 'known'
+                        then printf('%.1f miles from home', distance_miles)
+                    else 'distance from home not known'
+                end
+            ),
+            decom
+        ) as location_text
+    from locations
+    group by la_code, child, period_number, placement_number
 ),
 
 missing_episodes as (
@@ -59,21 +101,32 @@ events as (
     union all
 
     select
-        la_code,
-        child,
+        placements.la_code,
+        placements.child,
         'placement' as event_type,
-        'placement ' || period_number || '.' || placement_number as event_ref,
-        placement_start as start_date,
-        placement_end as end_date,
-        'Placement ' || coalesce(first_place, '?') as label,
+        'placement ' || placements.period_number || '.' || placements.placement_number
+            as event_ref,
+        placements.placement_start as start_date,
+        placements.placement_end as end_date,
+        'Placement ' || coalesce(placements.first_place, '?') as label,
         concat_ws(
             '; ',
-            'provider ' || first_place_provider,
-            case when last_place != first_place then 'now ' || last_place end,
-            episode_count || ' episode(s)'
+            'provider ' || placements.first_place_provider,
+            case
+                when placements.last_place != placements.first_place
+                    then 'now ' || placements.last_place
+            end,
+            placements.episode_count || ' episode(s)',
+            placement_locations.location_text
         ) as detail,
         cast(null as varchar) as sw_id
     from placements
+    left join placement_locations
+        on
+            placements.la_code = placement_locations.la_code
+            and placements.child = placement_locations.child
+            and placements.period_number = placement_locations.period_number
+            and placements.placement_number = placement_locations.placement_number
 
     union all
 

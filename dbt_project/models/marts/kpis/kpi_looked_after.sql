@@ -7,7 +7,9 @@
     - cla_rate_per_10k: numerator = children looked after on d (cla_count's members) x
       10,000, denominator = the population aged 0-17 of the district_populations seed; the
       LA total uses the LA's population (the sum of its districts in the seed). A district
-      with no population (County, Unallocated, or an LA not in the seed) is not_supplied.
+      with no population (County and Unallocated, which are not places; any district of an
+      LA not in the seed) keeps its numerator (its children are counted), has no
+      denominator and no value, and status no_population, which the KPI page explains.
     Not supplied: cla_review_in_date_pct in a month whose collection year's 903 extract
     has no reviews; the health KPIs in a year whose extract has no oc2.
 #}
@@ -145,10 +147,9 @@ joined as (
         case
             when spine.kpi_id = 'cla_review_in_date_pct' then spine.has_reviews
             when spine.period_type = 'year' then spine.has_oc2
-            when spine.kpi_id = 'cla_rate_per_10k'
-                then coalesce(district_populations.population_0_17 > 0, false)
             else true
         end as is_supplied,
+        coalesce(district_populations.population_0_17 > 0, false) as has_population,
         coalesce(member_counts.numerator, 0) as member_numerator,
         coalesce(member_counts.denominator, 0) as member_denominator
     from spine
@@ -183,18 +184,21 @@ final as (
         end as numerator,
         case
             when not is_supplied or value_type = 'count' then null
+            when value_type = 'rate' and not has_population then null
             when value_type = 'rate' then population_0_17
             else member_denominator
         end as denominator,
         case
             when not is_supplied then null
             when value_type = 'count' then member_numerator
+            when value_type = 'rate' and not has_population then null
             when value_type = 'rate' then member_numerator * 10000.0 / population_0_17
             when member_denominator = 0 then null
             else 100.0 * member_numerator / member_denominator
         end as value,
         case
             when not is_supplied then 'not_supplied'
+            when value_type = 'rate' and not has_population then 'no_population'
             when value_type in ('count', 'rate') then 'ok'
             when member_denominator = 0 then 'no_cases'
             else 'ok'

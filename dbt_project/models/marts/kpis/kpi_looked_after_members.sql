@@ -9,10 +9,12 @@
     - placement_3plus_pct: looked after on d; numerator: 3 or more placements overlapping
       (d - 12 months, d] = episodes overlapping it with RNE not L, plus one if the earliest
       overlapping episode has RNE L (kpis.md E, reading 5: an episode overlaps when DECOM
-      <= d and DEC blank or after the window's start). Short breaks are not episodes here.
+      <= d and DEC blank or after the window's first day, d - 12 months + 1 day; one
+      ending on that day does not). Short breaks are not episodes here.
     - placement_long_term_pct: looked after on d, aged under 16 on d, period of care
       started on or before d - 30 months; numerator: current placement started on or
-      before d - 24 months, or placed for adoption (current PLACE A3-A6).
+      before d - 24 months, or placed for adoption (current PLACE A3-A6). Month arithmetic
+      clips (31/08 - 30 months = 28/02 or 29/02); macros in macros/windows.sql.
     - cla_review_in_date_pct: looked after on d whose 20th working day in care is on or
       before d; numerator: next review due on or after d (reading 12). Due date from the
       reviews held from the period's start to d: none -> 20th working day after the start;
@@ -138,11 +140,9 @@ placements_in_window as (
         on
             looked_after.la_code = episodes.la_code
             and looked_after.child = episodes.child
-            and looked_after.period_end >= episodes.decom
-            and (
-                episodes.dec is null
-                or episodes.dec > cast(looked_after.period_end - interval 12 month as date)
-            )
+            and {{ overlaps_window(
+                'episodes.decom', 'episodes.dec', 'looked_after.period_end', 12
+            ) }}
     group by looked_after.la_code, looked_after.period_end, looked_after.child
 ),
 
@@ -178,7 +178,7 @@ long_term_members as (
         child,
         placement_start as event_date,
         coalesce(
-            placement_start <= cast(period_end - interval 24 month as date)
+            placement_start <= {{ months_before('period_end', 24) }}
             or place in ('A3', 'A4', 'A5', 'A6'),
             false
         ) as in_numerator,
@@ -186,7 +186,7 @@ long_term_members as (
     from looked_after
     where
         age < 16
-        and care_period_start <= cast(period_end - interval 30 month as date)
+        and care_period_start <= {{ months_before('period_end', 30) }}
 ),
 
 ---------- cla_review_in_date_pct

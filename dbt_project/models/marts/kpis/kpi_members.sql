@@ -12,6 +12,7 @@
     'kpi_care_leavers_members',
     'kpi_caseloads_members',
     'kpi_looked_after_members',
+    'kpi_placement_location_members',
 ] %}
 
 with

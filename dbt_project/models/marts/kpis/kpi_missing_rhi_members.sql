@@ -11,8 +11,11 @@
     - rhi_within_72h_pct: due M episodes ended in the month with an RHI_DATE; numerator
       RHI_DATE <= MIS_END + 3 days.
     - missing_cla_pct: children looked after at any time in the 12 months to d (d - 12
-      months, d]; numerator: with an M episode (from care, from home, or either for
-      breakdown all) starting in those 12 months (readings 5, 8). District on d (reading 7).
+      months, d]: a period of care starting on or before d and ending (DEC) after the
+      window's first day, d - 12 months + 1 day (a period ending on that day was looked
+      after on no day of the window); numerator: with an M episode (from care, from home,
+      or either for breakdown all) starting in those 12 months (readings 5, 8; macros in
+      macros/windows.sql). District on d (reading 7).
     Breakdowns: an episode is in its own source (care / home) and in all.
 #}
 with
@@ -152,7 +155,7 @@ windows as (
         la_code,
         period_start,
         period_end,
-        cast(period_end - interval 12 month as date) as window_start
+        {{ window_first_day('period_end', 12) }} as window_first_day
     from month_ends
 ),
 
@@ -161,17 +164,15 @@ looked_after_in_window as (
         windows.la_code,
         windows.period_start,
         windows.period_end,
-        windows.window_start,
+        windows.window_first_day,
         periods_of_care.child
     from windows
     inner join periods_of_care
         on
             windows.la_code = periods_of_care.la_code
-            and windows.period_end >= periods_of_care.period_start
-            and (
-                periods_of_care.period_end is null
-                or windows.window_start < periods_of_care.period_end
-            )
+            and {{ overlaps_window(
+                'periods_of_care.period_start', 'periods_of_care.period_end', 'windows.period_end', 12
+            ) }}
 ),
 
 missing_starts as (
@@ -197,7 +198,7 @@ children_flagged as (
         on
             looked_after_in_window.la_code = missing_starts.la_code
             and looked_after_in_window.child = missing_starts.child
-            and looked_after_in_window.window_start < missing_starts.mis_start
+            and looked_after_in_window.window_first_day <= missing_starts.mis_start
             and looked_after_in_window.period_end >= missing_starts.mis_start
     group by
         looked_after_in_window.la_code,

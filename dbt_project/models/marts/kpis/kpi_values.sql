@@ -9,6 +9,7 @@
     'kpi_care_leavers',
     'kpi_caseloads',
     'kpi_looked_after',
+    'kpi_placement_location',
 ] %}
 
 with
