@@ -6,7 +6,7 @@ import pandas as pd
 
 from expectations import care
 from expectations import helpers as h
-from expectations.rules import Example, Suite, check, id_format, in_set, is_date, not_blank, unique
+from expectations.rules import Example, Suite, check, id_format, is_date, not_blank, unique
 from pipelines.lib import codesets
 
 OC3 = {"child": "C4", "dob": "10/10/2005", "in_touch": "YES", "activ": "P5", "accom": "U1"}
@@ -83,6 +83,17 @@ def _not_died_in_care(df, batch):
     return ~h.exists_in(df, died, [*h.extract_key(df), "child"])
 
 
+def _coded(column: str, codes: frozenset[str]):
+    """Rules 131–133: a valid code, or blank when the row's three care-leaver items are all
+    blank (rule 153 allows that; the DfE's validator flags every blank)."""
+
+    def ok(df, _):
+        all_blank = df[LEAVER_ITEMS].isna().all(axis=1)
+        return df[column].isin(codes) | all_blank
+
+    return ok
+
+
 def _in_cohort(df, _):
     age = _age_on_birthday_in_year(df)
     return h.when(df["dob__date"].notna(), age.between(17, 21))
@@ -121,27 +132,27 @@ SUITE = Suite(
             required=True,
             bad=Example({"dob": "10/10/05"}),
         ),
-        in_set(
+        check(
             "131",
             "Data entry for being in touch after leaving care is invalid.",
-            "in_touch",
-            codesets.IN_TOUCH,
+            ("in_touch",),
+            _coded("in_touch", codesets.IN_TOUCH),
             bad=Example({"in_touch": "Yes"}),
         ),
-        in_set(
+        check(
             "132",
             "Data entry for activity after leaving care is invalid.",
-            "activ",
-            codesets.ACTIV,
+            ("activ",),
+            _coded("activ", codesets.ACTIV),
             bad=Example({"activ": "F6"}),
             hint="F3/P3 (superseded) are still accepted for history.",
         ),
-        in_set(
+        check(
             "133",
             "Data entry for accommodation after leaving care is invalid. If reporting on a "
             "childs accommodation after leaving care the data entry must be valid",
-            "accom",
-            codesets.ACCOM,
+            ("accom",),
+            _coded("accom", codesets.ACCOM),
             bad=Example({"accom": "S1"}),
             hint="S1 and X1 do not exist: homeless and custody are never suitable.",
         ),
@@ -151,7 +162,7 @@ SUITE = Suite(
             "(0 means no information)",
             ("in_touch", "activ", "accom"),
             lambda df, _: df[["in_touch", "activ", "accom"]].notna().all(axis=1),
-            bad=Example({"activ": None}, also=("153",)),
+            bad=Example({"activ": None}, also=("153", "132")),
         ),
         check(
             "344",
@@ -216,7 +227,7 @@ SUITE = Suite(
             lambda df, _: (
                 df[LEAVER_ITEMS].notna().all(axis=1) | df[LEAVER_ITEMS].isna().all(axis=1)
             ),
-            bad=Example({"accom": None}, also=("CSC-OC3-REQUIRED",)),
+            bad=Example({"accom": None}, also=("CSC-OC3-REQUIRED", "133")),
         ),
         check(
             "1000",
