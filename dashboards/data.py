@@ -844,6 +844,99 @@ def volume_checks(la: str | None = None, served_only: bool = False) -> pd.DataFr
     )
 
 
+# The DfE's 903 rules on the newest extracts (submission readiness; pipelines/lib/dfe903_check.py):
+# every validation's counts, the rules of the latest validation of each extract, and the rows
+# they flagged in the extracts in use.
+DFE_RUN_COLUMNS = [
+    "la_code",
+    "collection_year",
+    "extract_date",
+    "previous_extract_date",
+    "in_year",
+    "validator_version",
+    "ruleset",
+    "status",
+    "rules_run",
+    "rules_failed",
+    "rules_known",
+    "rules_not_run",
+    "failing_rows",
+    "children",
+    "known_rows",
+    "seconds",
+    "message",
+    "checked_at",
+]
+DFE_RULE_COLUMNS = [
+    "la_code",
+    "collection_year",
+    "extract_date",
+    "rule_code",
+    "status",
+    "tables",
+    "rows",
+    "children",
+    "message",
+    "reason",
+]
+DFE_ISSUE_COLUMNS = [
+    "la_code",
+    "collection_year",
+    "extract_date",
+    "table_name",
+    "source_file",
+    "source_row",
+    "child",
+    "rule_code",
+    "severity",
+    "message",
+    "value",
+]
+
+
+def dfe903_runs(la: str | None = None, year: str | None = None) -> pd.DataFrame:
+    """The latest validation of each extract by the DfE's rules, oldest extract first."""
+    if "dfe903_runs" not in status_tables():
+        return _empty(DFE_RUN_COLUMNS)
+    return _status_query(
+        f"select {', '.join(DFE_RUN_COLUMNS)} from dfe903_runs "
+        "where ($la::varchar is null or la_code = $la) "
+        "and ($year::varchar is null or collection_year = $year) "
+        "qualify row_number() over (partition by la_code, collection_year, extract_date "
+        "order by checked_at desc) = 1 "
+        "order by la_code, extract_date, collection_year",
+        {"la": la, "year": year},
+    )
+
+
+def dfe903_rules(la: str | None = None, year: str | None = None) -> pd.DataFrame:
+    """Failing, known-defect and not-run rules of the latest validation of each extract."""
+    if "dfe903_rules" not in status_tables():
+        return _empty(DFE_RULE_COLUMNS)
+    return _status_query(
+        f"select {', '.join(DFE_RULE_COLUMNS)} from dfe903_rules "
+        "where ($la::varchar is null or la_code = $la) "
+        "and ($year::varchar is null or collection_year = $year) "
+        "order by la_code, collection_year desc, extract_date desc, "
+        "status = 'not_run', status = 'known', rows desc, rule_code",
+        {"la": la, "year": year},
+    )
+
+
+def dfe903_issues(la: str | None = None, year: str | None = None) -> pd.DataFrame:
+    """The rows the DfE's rules flagged in the extracts in use (child-level)."""
+    if "dfe903_issues" not in status_tables():
+        return _empty(DFE_ISSUE_COLUMNS)
+    return _status_query(
+        f"select {', '.join(DFE_ISSUE_COLUMNS)} from dfe903_issues "
+        "where ($la::varchar is null or la_code = $la) "
+        "and ($year::varchar is null or collection_year = $year) "
+        "order by severity <> 'dfe', la_code, collection_year desc, rule_code, source_file, "
+        "source_row",
+        {"la": la, "year": year},
+    )
+
+
 def published_extracts() -> pd.DataFrame:
     """Newest supplied extract per LA, source and year in the published snapshot."""
     cols = ["la_code", "source", "collection_year", "extract_date", "loaded_at"]

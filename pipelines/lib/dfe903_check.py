@@ -6,10 +6,11 @@ far each extract is from a return the DfE would accept, by running Data to Insig
 :mod:`pipelines.lib.dfe903`) on it. It warns and never blocks.
 
 Which extracts, and what it costs. The validator takes about a minute per collection year
-of a large LA, so it runs only on what is new: the newest *loaded* extract of each
-collection year of the LA (``raw_meta.extract_files``), with last year's loaded return
-supplied as the previous year. Each is fingerprinted (its files' SHA-256 as loaded, last
-year's, the validator's version and the list of its known defects); an extract whose
+of a large LA, so it runs only on what is new: the newest extract of each collection year
+of the LA in the landing folder, loaded or blocked by the gate (readiness is about the data
+the LA would submit; a blocked extract's DfE findings help to fix it), with last year's
+newest supplied as the previous year. Each is fingerprinted (the SHA-256 of its files and
+last year's, the validator's version and the list of its known defects); an extract whose
 fingerprint was validated before is not validated again. A monthly refresh therefore
 validates one extract per LA: the new in-year one.
 
@@ -106,13 +107,34 @@ def jobs() -> int:
     return max(1, int(os.environ.get("CSC_DFE903_JOBS") or DEFAULT_JOBS))
 
 
-def _fingerprint(files: dict[str, str | None], previous: dict[str, str | None] | None) -> str:
+def _file_hashes(folder: Path | None) -> dict[str, str]:
+    """SHA-256 of each CSV file of an extract folder (regular files only: a symbolic link is
+    never followed, and is named instead so that the check can refuse the folder)."""
+    if folder is None or not folder.is_dir():
+        return {}
+    out = {}
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if not entry.name.lower().endswith(".csv"):
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                out[entry.name] = "not a regular file"
+                continue
+            digest = hashlib.sha256()
+            with open(entry.path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            out[entry.name] = digest.hexdigest()
+    return out
+
+
+def _fingerprint(files: dict[str, str], previous: dict[str, str]) -> str:
     payload = {
         "validator": dfe903.VALIDATOR_VERSION,
         "mode": MODE,
         "known": _KNOWN_DEFECTS_VERSION,
-        "files": sorted((k, v or "") for k, v in files.items()),
-        "previous": sorted((k, v or "") for k, v in (previous or {}).items()),
+        "files": sorted(files.items()),
+        "previous": sorted(previous.items()),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -123,21 +145,22 @@ def _year_before(year: str) -> str:
 
 
 def plan(con: duckdb.DuckDBPyConnection, landing_dir: Path, la_codes: Iterable[str]) -> Plan:
-    """The newest loaded 903 extract of each collection year of ``la_codes``, split into
-    those to validate and those validated before with the same files."""
+    """The newest 903 extract of each collection year of ``la_codes`` in the landing folder
+    (loaded or blocked: readiness is about the data the LA would submit), with last year's
+    newest, split into those to validate and those validated before with the same files."""
+    from pipelines.lib.landing import scan_landing
+
     las = sorted(set(la_codes))
     if not las:
         return Plan()
+    newest: dict[tuple[str, str], tuple[dt.date, Path]] = {}
+    for extract in scan_landing(Path(landing_dir), las).extracts:
+        if extract.source != "ssda903" or extract.collection_year is None:
+            continue
+        key = (extract.la_code, extract.collection_year)
+        if key not in newest or extract.extract_date > newest[key][0]:
+            newest[key] = (extract.extract_date, extract.folder)
     marks = ", ".join("?" for _ in las)
-    loaded = con.execute(
-        "select la_code, collection_year, extract_date, table_name, fingerprint "
-        f"from raw_meta.extract_files where source = 'ssda903' and la_code in ({marks}) "
-        "and is_supplied",
-        las,
-    ).fetchall()
-    extracts: dict[tuple[str, str], tuple[dt.date, dict[str, str | None]]] = {}
-    for la, year, day, table, fp in loaded:
-        extracts.setdefault((la, year), (day, {}))[1][table] = fp
     done = {
         (la, year, day, fp)
         for la, year, day, fp in con.execute(
@@ -147,18 +170,16 @@ def plan(con: duckdb.DuckDBPyConnection, landing_dir: Path, la_codes: Iterable[s
         ).fetchall()
     }
     out = Plan()
-    for (la, year), (day, files) in sorted(extracts.items()):
-        before = extracts.get((la, _year_before(year)))
+    for (la, year), (day, folder) in sorted(newest.items()):
+        before = newest.get((la, _year_before(year)))
         target = ReturnToCheck(
             la,
             year,
             day,
-            Path(landing_dir) / la / "ssda903" / year / day.isoformat(),
+            folder,
             before[0] if before else None,
-            Path(landing_dir) / la / "ssda903" / _year_before(year) / before[0].isoformat()
-            if before
-            else None,
-            _fingerprint(files, before[1] if before else None),
+            before[1] if before else None,
+            _fingerprint(_file_hashes(folder), _file_hashes(before[1] if before else None)),
         )
         current = (la, year, day, target.fingerprint) in done
         (out.current if current else out.to_check).append(target)
@@ -174,6 +195,16 @@ def _validate(target: ReturnToCheck, timeout: float) -> Outcome:
             "failed",
             f"{target.label}: the extract folder is no longer in the landing folder",
         )
+    for folder in (target.folder, target.previous):
+        links = [n for n, h in _file_hashes(folder).items() if h == "not a regular file"]
+        if links:  # the loader refuses them too (LANDING-SYMLINK); never read through one
+            return Outcome(
+                target,
+                None,
+                "failed",
+                f"{folder}: {', '.join(links)} is not a regular file (a symbolic link?): "
+                "the extract is not read [rule LANDING-SYMLINK]",
+            )
     try:
         run = dfe903.validate_return(
             target.folder,

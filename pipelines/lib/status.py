@@ -29,8 +29,8 @@ Tables (schema ``main``):
   children, documented validator defects, rules not run (the trend, extract to extract);
 - ``dfe903_rules`` — the failing, known-defect and not-run rules of the latest validation
   of each extract;
-- ``dfe903_issues`` — the rows those rules flagged, for the extracts in use (the newest
-  loaded of each LA and year);
+- ``dfe903_issues`` — the rows those rules flagged in the newest extract checked of each
+  LA and year;
 - ``status_info`` — when this file was written, by which run.
 """
 
@@ -209,8 +209,7 @@ inner join ({_DFE_LATEST}) as l
 _DFE_ISSUES = f"""
 with in_use as (
     select la_code, collection_year, max(extract_date) as extract_date
-    from raw_meta.extract_files
-    where source = 'ssda903'
+    from raw_meta.dfe903_runs
     group by all
 )
 select i.*

@@ -3,9 +3,9 @@
 One check per 903 table (``dfe903_rules`` on ``ssda903/<table>``), partitioned by LA like
 the Great Expectations checks, computed in one step for the run's LAs by
 :mod:`pipelines.lib.dfe903_check`: Data to Insight's ``csc-validator-be-903`` (every DfE rule
-of the collection year, in its own environment, ``.venv-903``) on the newest loaded 903
-extract of each collection year, with last year's return; an extract whose files were
-validated before is not validated again.
+of the collection year, in its own environment, ``.venv-903``) on the newest 903 extract of
+each collection year in the landing folder (loaded or blocked), with last year's; an
+extract whose files were validated before is not validated again.
 
 These checks warn and never block. They are not blocking, their severity is WARN, and they
 run after the serving snapshot is published (``additional_deps``), so the board's figures
@@ -37,12 +37,13 @@ from pipelines.lib.warehouse import ensure_raw_schema
 
 CHECK_NAME = "dfe903_rules"
 
-#: Per table: rules, rows and children of the latest validation of each extract in use.
+#: Per table: rules, rows and children of the latest validation of the newest extract of
+#: each LA and year.
 _CURRENT_RULES = """
 with in_use as (
     select la_code, collection_year, max(extract_date) as extract_date
-    from raw_meta.extract_files
-    where source = 'ssda903' and la_code in ({marks})
+    from raw_meta.dfe903_runs
+    where la_code in ({marks})
     group by all
 ),
 latest as (
