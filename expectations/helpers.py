@@ -16,6 +16,12 @@ from expectations.rules import EXTRACT_KEY, Batch
 from pipelines.lib import codesets
 
 
+def dfe_code_key(code: str) -> tuple:
+    """DfE rule codes in number order (354 before 1004), then the named ones A–Z."""
+    digits = "".join(c for c in code if c.isdigit())
+    return (0, int(digits), code) if code[:1].isdigit() else (1, 0, code)
+
+
 def extract_key(frame: pd.DataFrame) -> list[str]:
     """The lineage columns of ``frame`` that identify its extract."""
     return [c for c in EXTRACT_KEY if c in frame.columns]
