@@ -574,8 +574,9 @@ def page(query: Mapping[str, Any]) -> list:
         html.H1("Data quality"),
         html.P(
             "For data engineers: what happened to each LA's newest extracts, how fresh the "
-            "published figures are, and every failing row of the latest checks, by rule, "
-            "file and child. The LA and year filters apply to the whole page.",
+            "published figures are, every failing row of the latest checks, by rule, file "
+            "and child, and how ready each extract is for the DfE's return (the DfE's 903 "
+            "rules). The LA and year filters apply to the whole page.",
             className="lead",
         ),
         dbc.Alert(
