@@ -894,46 +894,51 @@ DFE_ISSUE_COLUMNS = [
 ]
 
 
+def _dfe903(table: str, columns: list[str], la: str | None, year: str | None, tail: str):
+    """Rows of a status table of the DfE check, for an LA and year (``None``: every)."""
+    if table not in status_tables():
+        return _empty(columns)
+    return _status_query(
+        f"select {', '.join(columns)} from {table} "
+        "where ($la::varchar is null or la_code = $la) "
+        "and ($year::varchar is null or collection_year = $year) " + tail,
+        {"la": la, "year": year},
+    )
+
+
 def dfe903_runs(la: str | None = None, year: str | None = None) -> pd.DataFrame:
     """The latest validation of each extract by the DfE's rules, oldest extract first."""
-    if "dfe903_runs" not in status_tables():
-        return _empty(DFE_RUN_COLUMNS)
-    return _status_query(
-        f"select {', '.join(DFE_RUN_COLUMNS)} from dfe903_runs "
-        "where ($la::varchar is null or la_code = $la) "
-        "and ($year::varchar is null or collection_year = $year) "
+    return _dfe903(
+        "dfe903_runs",
+        DFE_RUN_COLUMNS,
+        la,
+        year,
         "qualify row_number() over (partition by la_code, collection_year, extract_date "
-        "order by checked_at desc) = 1 "
-        "order by la_code, extract_date, collection_year",
-        {"la": la, "year": year},
+        "order by checked_at desc) = 1 order by la_code, extract_date, collection_year",
     )
 
 
 def dfe903_rules(la: str | None = None, year: str | None = None) -> pd.DataFrame:
     """Failing, known-defect and not-run rules of the latest validation of each extract."""
-    if "dfe903_rules" not in status_tables():
-        return _empty(DFE_RULE_COLUMNS)
-    return _status_query(
-        f"select {', '.join(DFE_RULE_COLUMNS)} from dfe903_rules "
-        "where ($la::varchar is null or la_code = $la) "
-        "and ($year::varchar is null or collection_year = $year) "
+    return _dfe903(
+        "dfe903_rules",
+        DFE_RULE_COLUMNS,
+        la,
+        year,
         "order by la_code, collection_year desc, extract_date desc, "
         "status = 'not_run', status = 'known', rows desc, rule_code",
-        {"la": la, "year": year},
     )
 
 
 def dfe903_issues(la: str | None = None, year: str | None = None) -> pd.DataFrame:
-    """The rows the DfE's rules flagged in the extracts in use (child-level)."""
-    if "dfe903_issues" not in status_tables():
-        return _empty(DFE_ISSUE_COLUMNS)
-    return _status_query(
-        f"select {', '.join(DFE_ISSUE_COLUMNS)} from dfe903_issues "
-        "where ($la::varchar is null or la_code = $la) "
-        "and ($year::varchar is null or collection_year = $year) "
+    """The rows the DfE's rules flagged in the newest extract of each year (child-level)."""
+    return _dfe903(
+        "dfe903_issues",
+        DFE_ISSUE_COLUMNS,
+        la,
+        year,
         "order by severity <> 'dfe', la_code, collection_year desc, rule_code, source_file, "
         "source_row",
-        {"la": la, "year": year},
     )
 
 

@@ -94,6 +94,11 @@ def pairs_by_child(rows: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
     return left.merge(right, on=key, how="inner")
 
 
+def values_at(rows: pd.DataFrame, pairs: pd.DataFrame, column: str) -> pd.Series:
+    """``rows[column]`` of the row each pair belongs to, aligned with ``pairs``."""
+    return pd.Series(rows[column].to_numpy()[pairs["row"].to_numpy()], index=pairs.index)
+
+
 def any_per_row(rows: pd.DataFrame, pairs: pd.DataFrame, mask: pd.Series) -> pd.Series:
     """True for each row of ``rows`` with at least one pair where ``mask`` holds."""
     hit = np.zeros(len(rows), dtype=bool)

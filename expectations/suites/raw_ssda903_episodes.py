@@ -17,6 +17,7 @@ from expectations.rules import (
     not_blank,
     unique,
 )
+from expectations.suites.raw_ssda903_oc2 import FLAGS as OC2_FLAGS
 from pipelines.lib import codesets
 
 TEMPORARY = list(codesets.TEMPORARY_PLACE)
@@ -242,18 +243,7 @@ LAST_YEAR = {
     "header": [{"child": "C2", "sex": "2", "dob": "01/06/2012", "collection_year": "2023-24"}]
 }
 #: An OC2 row with every item blank.
-OC2_BLANK = dict.fromkeys(
-    [
-        "convicted",
-        "health_check",
-        "immunisations",
-        "teeth_check",
-        "health_assessment",
-        "substance_misuse",
-        "intervention_received",
-        "intervention_offered",
-    ]
-)
+OC2_BLANK = dict.fromkeys(OC2_FLAGS)
 
 
 def _v3(start: str, end: str) -> dict:

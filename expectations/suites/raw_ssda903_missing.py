@@ -47,8 +47,8 @@ def _not_overlapping(df, _):
 def _ends_with_its_placement(df, batch):
     """Rule 575: a period still open (MIS_END blank) did not start in an episode that ended."""
     pairs = care.missing_with_episodes(df, batch)
-    start = df["mis_start__date"].to_numpy()[pairs["row"].to_numpy()]
-    open_ = df["mis_end"].isna().to_numpy()[pairs["row"].to_numpy()]
+    start = care.values_at(df, pairs, "mis_start__date")
+    open_ = care.values_at(df.assign(__open=df["mis_end"].isna()), pairs, "__open")
     inside_ended = (
         (pairs["decom__date"] <= start) & (start <= pairs["dec__date"]) & pairs["dec__date"].notna()
     )
@@ -59,10 +59,9 @@ def _inside_a_period_of_care(df, batch):
     """Rule 577: in some period of care of the child, the missing period neither outlives
     it (open after it ended, or ending after it) nor lies before it."""
     pairs = care.missing_with_periods(df, batch)
-    rows = pairs["row"].to_numpy()
-    start = pd.Series(df["mis_start__date"].to_numpy()[rows], index=pairs.index)
-    end = pd.Series(df["mis_end__date"].to_numpy()[rows], index=pairs.index)
-    open_ = pd.Series(df["mis_end"].isna().to_numpy()[rows], index=pairs.index)
+    start = care.values_at(df, pairs, "mis_start__date")
+    end = care.values_at(df, pairs, "mis_end__date")
+    open_ = care.values_at(df.assign(__open=df["mis_end"].isna()), pairs, "__open")
     outside = (
         (start.notna() & open_ & pairs["end"].notna())
         | (open_ & (start < pairs["start"]))
@@ -75,7 +74,7 @@ def _inside_a_period_of_care(df, batch):
 def _starts_in_a_period_of_care(df, batch):
     """Rule 578: the missing period starts inside some period of care of the child."""
     pairs = care.missing_with_periods(df, batch)
-    start = pd.Series(df["mis_start__date"].to_numpy()[pairs["row"].to_numpy()], index=pairs.index)
+    start = care.values_at(df, pairs, "mis_start__date")
     outside = (start < pairs["start"]) | ((start > pairs["end"]) & pairs["end"].notna())
     return ~care.all_per_row(df, pairs, outside)
 
@@ -84,7 +83,7 @@ def _starts_in_an_episode(df, batch):
     """Rule 581: the missing period starts inside an episode of the child (one with no end
     counts as still open); a blank or unreadable start is inside none."""
     pairs = care.missing_with_episodes(df, batch)
-    start = pd.Series(df["mis_start__date"].to_numpy()[pairs["row"].to_numpy()], index=pairs.index)
+    start = care.values_at(df, pairs, "mis_start__date")
     inside = (pairs["decom__date"] <= start) & (
         (start <= pairs["dec__date"]) | pairs["dec__date"].isna()
     )

@@ -46,8 +46,8 @@ def _birthday_pairs(df, batch):
     pairs = care.pairs_by_child(
         df, episodes[[*h.extract_key(episodes), "child", "decom__date", "dec__date", "ls"]]
     )
-    birthday = care.birthday_in_year(df).to_numpy()[pairs["row"].to_numpy()]
-    return pairs, pd.Series(birthday, index=pairs.index)
+    birthday = care.values_at(df.assign(__birthday=care.birthday_in_year(df)), pairs, "__birthday")
+    return pairs, birthday
 
 
 def _not_looked_after_on_birthday(df, batch):

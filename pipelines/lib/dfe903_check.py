@@ -266,6 +266,14 @@ def _rules(outcome: Outcome) -> list[tuple[str, str, str, int, int, str, str | N
 
 def _issue_rows(outcome: Outcome, run_id: str | None, checked_at: dt.datetime) -> pd.DataFrame:
     target = outcome.target
+    where = {
+        "run_id": run_id,
+        "checked_at": checked_at,
+        "la_code": target.la_code,
+        "source": "dfe903",
+        "collection_year": target.collection_year,
+        "extract_date": target.extract_date,
+    }
     rows = []
     per_rule: Counter[tuple[str, bool]] = Counter()
     landing_root = target.folder.parent.parent.parent.parent
@@ -275,17 +283,11 @@ def _issue_rows(outcome: Outcome, run_id: str | None, checked_at: dt.datetime) -
         if per_rule[key] > MAX_ROWS_PER_RULE:
             continue
         folder = target.previous if f.previous_year and target.previous else target.folder
-        file = (folder / f"{f.table}.csv").relative_to(landing_root).as_posix()
         note = f"known validator defect: {f.known_false_positive}" if f.known_false_positive else ""
         rows.append(
-            {
-                "run_id": run_id,
-                "checked_at": checked_at,
-                "la_code": target.la_code,
-                "source": "dfe903",
-                "collection_year": target.collection_year,
-                "extract_date": target.extract_date,
-                "source_file": file,
+            where
+            | {
+                "source_file": (folder / f"{f.table}.csv").relative_to(landing_root).as_posix(),
                 "source_row": f.row,
                 "child": f.child,
                 "table_name": f.table,
@@ -295,26 +297,20 @@ def _issue_rows(outcome: Outcome, run_id: str | None, checked_at: dt.datetime) -
                 "value": ("last year's return; " if f.previous_year else "") + note,
             }
         )
-    if outcome.run is not None:
-        for rule in outcome.run.not_run:
-            rows.append(
-                {
-                    "run_id": run_id,
-                    "checked_at": checked_at,
-                    "la_code": target.la_code,
-                    "source": "dfe903",
-                    "collection_year": target.collection_year,
-                    "extract_date": target.extract_date,
-                    "source_file": None,
-                    "source_row": None,
-                    "child": None,
-                    "table_name": "",
-                    "rule_code": rule.code,
-                    "severity": "not_run",
-                    "message": rule.message,
-                    "value": f"not run: {rule.error}",
-                }
-            )
+    for rule in outcome.run.not_run if outcome.run is not None else []:
+        rows.append(
+            where
+            | {
+                "source_file": None,
+                "source_row": None,
+                "child": None,
+                "table_name": "",
+                "rule_code": rule.code,
+                "severity": "not_run",
+                "message": rule.message,
+                "value": f"not run: {rule.error}",
+            }
+        )
     return pd.DataFrame(rows)
 
 

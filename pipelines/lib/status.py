@@ -196,15 +196,16 @@ qualify row_number() over (
 ) = 1
 """
 
-_DFE_RULES = f"""
-select r.*
-from raw_meta.dfe903_rules as r
+#: Keeps the rows (alias ``x``) of the latest validation of their extract.
+_OF_THE_LATEST = f"""
 inner join ({_DFE_LATEST}) as l
-    on r.la_code = l.la_code
-    and r.collection_year = l.collection_year
-    and r.extract_date = l.extract_date
-    and r.checked_at = l.checked_at
+    on x.la_code = l.la_code
+    and x.collection_year = l.collection_year
+    and x.extract_date = l.extract_date
+    and x.checked_at = l.checked_at
 """
+
+_DFE_RULES = f"select x.* from raw_meta.dfe903_rules as x {_OF_THE_LATEST}"
 
 _DFE_ISSUES = f"""
 with in_use as (
@@ -212,18 +213,14 @@ with in_use as (
     from raw_meta.dfe903_runs
     group by all
 )
-select i.*
-from raw_meta.dq_issues as i
-inner join ({_DFE_LATEST}) as l
-    on i.la_code = l.la_code
-    and i.collection_year = l.collection_year
-    and i.extract_date = l.extract_date
-    and i.checked_at = l.checked_at
+select x.*
+from raw_meta.dq_issues as x
+{_OF_THE_LATEST}
 inner join in_use as u
-    on i.la_code = u.la_code
-    and i.collection_year = u.collection_year
-    and i.extract_date = u.extract_date
-where i.source = 'dfe903'
+    on x.la_code = u.la_code
+    and x.collection_year = u.collection_year
+    and x.extract_date = u.extract_date
+where x.source = 'dfe903'
 """
 
 

@@ -27,18 +27,14 @@ from datetime import date
 from pipelines.lib.contract import SSDA903_TABLES
 from pipelines.synth.config import Extract
 from pipelines.synth.dates import add_years, d, fmt
+from pipelines.synth.defect_kinds import parse_date
 
 COLUMNS = {spec.name: list(spec.columns) for spec in SSDA903_TABLES}
 SHORT_BREAKS = ("V3", "V4")
 
 
-def parse(text: str) -> int | None:
-    """``dd/mm/yyyy`` -> ordinal (None when blank or not a date)."""
-    try:
-        day, month, year = (int(x) for x in text.split("/"))
-        return date(year, month, day).toordinal()
-    except ValueError:
-        return None
+#: ``dd/mm/yyyy`` -> ordinal (None when blank or not a date).
+parse = parse_date
 
 
 @dataclass(frozen=True)
