@@ -246,8 +246,8 @@ def test_a_broken_new_extract_keeps_the_last_good_figures_and_the_status_says_wh
     # order, and BADCHILD has no header row in the extract.
     bad_file = "850/ssda903/2025-26/2025-11-15/missing.csv"
     assert issues == [
-        (bad_file, len(lines), "INT04"),
         (bad_file, len(lines), "567"),
+        (bad_file, len(lines), "INT04"),
     ]
 
 

@@ -45,8 +45,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.lib import dfe903, dfe903_known
+from pipelines.lib import codesets, dfe903, dfe903_known
 from pipelines.lib.dfe903 import Finding, ValidationRun
+from pipelines.lib.landing import scan_landing
 
 #: Rows of dq_issues per rule and extract (the counts in dfe903_rules are exact).
 MAX_ROWS_PER_RULE = 1_000
@@ -121,7 +122,8 @@ def _file_hashes(folder: Path | None) -> dict[str, str]:
                 out[entry.name] = "not a regular file"
                 continue
             digest = hashlib.sha256()
-            with open(entry.path, "rb") as handle:
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(chunk)
             out[entry.name] = digest.hexdigest()
@@ -140,16 +142,13 @@ def _fingerprint(files: dict[str, str], previous: dict[str, str]) -> str:
 
 
 def _year_before(year: str) -> str:
-    start = int(year[:4]) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return codesets.year_label(codesets.year_start(year) - 1)
 
 
 def plan(con: duckdb.DuckDBPyConnection, landing_dir: Path, la_codes: Iterable[str]) -> Plan:
     """The newest 903 extract of each collection year of ``la_codes`` in the landing folder
     (loaded or blocked: readiness is about the data the LA would submit), with last year's
     newest, split into those to validate and those validated before with the same files."""
-    from pipelines.lib.landing import scan_landing
-
     las = sorted(set(la_codes))
     if not las:
         return Plan()
