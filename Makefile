@@ -73,7 +73,7 @@ materialize: manifest $(DAGSTER_HOME)/dagster.yaml ## Load, check, transform and
 	@range="$$($(PY) -m pipelines.defs.partitions)" && \
 	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*' --partition-range "$$range"
 
-demo: install ## Build everything on synthetic Hampshire data and serve the dashboard
+demo: install validator ## Build everything on synthetic Hampshire data and serve the dashboard
 	@test -d data/landing/$(LA) || $(MAKE) --no-print-directory generate
 	@$(MAKE) --no-print-directory materialize
 	@echo ""

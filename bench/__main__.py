@@ -1,6 +1,6 @@
 """``python -m bench`` (``make bench``): every benchmark, one after the other.
 
-    python -m bench                  # the pipeline, the ingest, then the dashboard
+    python -m bench                  # the pipeline, the ingest, the DfE rules, the dashboard
     python -m bench dashboard        # only the named ones
 
 Each writes its JSON report to ``bench/results/`` and prints its figures and ratios; see
@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import dashboard, ingest, pipeline
+from bench import dashboard, dfe903, ingest, pipeline
 
-BENCHMARKS = {"pipeline": pipeline.main, "ingest": ingest.main, "dashboard": dashboard.main}
+BENCHMARKS = {
+    "pipeline": pipeline.main,
+    "ingest": ingest.main,
+    "dfe903": dfe903.main,
+    "dashboard": dashboard.main,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

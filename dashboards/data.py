@@ -894,6 +894,104 @@ def volume_checks(la: str | None = None, served_only: bool = False) -> pd.DataFr
     )
 
 
+# The DfE's 903 rules on the newest extracts (submission readiness; pipelines/lib/dfe903_check.py):
+# every validation's counts, the rules of the latest validation of each extract, and the rows
+# they flagged in the extracts in use.
+DFE_RUN_COLUMNS = [
+    "la_code",
+    "collection_year",
+    "extract_date",
+    "previous_extract_date",
+    "in_year",
+    "validator_version",
+    "ruleset",
+    "status",
+    "rules_run",
+    "rules_failed",
+    "rules_known",
+    "rules_not_run",
+    "failing_rows",
+    "children",
+    "known_rows",
+    "seconds",
+    "message",
+    "checked_at",
+]
+DFE_RULE_COLUMNS = [
+    "la_code",
+    "collection_year",
+    "extract_date",
+    "rule_code",
+    "status",
+    "tables",
+    "rows",
+    "children",
+    "message",
+    "reason",
+]
+DFE_ISSUE_COLUMNS = [
+    "la_code",
+    "collection_year",
+    "extract_date",
+    "table_name",
+    "source_file",
+    "source_row",
+    "child",
+    "rule_code",
+    "severity",
+    "message",
+    "value",
+]
+
+
+def _dfe903(table: str, columns: list[str], la: str | None, year: str | None, tail: str):
+    """Rows of a status table of the DfE check, for an LA and year (``None``: every)."""
+    if table not in status_tables():
+        return _empty(columns)
+    return _status_query(
+        f"select {', '.join(columns)} from {table} "
+        "where ($la::varchar is null or la_code = $la) "
+        "and ($year::varchar is null or collection_year = $year) " + tail,
+        {"la": la, "year": year},
+    )
+
+
+def dfe903_runs(la: str | None = None, year: str | None = None) -> pd.DataFrame:
+    """The latest validation of each extract by the DfE's rules, oldest extract first."""
+    return _dfe903(
+        "dfe903_runs",
+        DFE_RUN_COLUMNS,
+        la,
+        year,
+        "qualify row_number() over (partition by la_code, collection_year, extract_date "
+        "order by checked_at desc) = 1 order by la_code, extract_date, collection_year",
+    )
+
+
+def dfe903_rules(la: str | None = None, year: str | None = None) -> pd.DataFrame:
+    """Failing, known-defect and not-run rules of the latest validation of each extract."""
+    return _dfe903(
+        "dfe903_rules",
+        DFE_RULE_COLUMNS,
+        la,
+        year,
+        "order by la_code, collection_year desc, extract_date desc, "
+        "status = 'not_run', status = 'known', rows desc, rule_code",
+    )
+
+
+def dfe903_issues(la: str | None = None, year: str | None = None) -> pd.DataFrame:
+    """The rows the DfE's rules flagged in the newest extract of each year (child-level)."""
+    return _dfe903(
+        "dfe903_issues",
+        DFE_ISSUE_COLUMNS,
+        la,
+        year,
+        "order by severity <> 'dfe', la_code, collection_year desc, rule_code, source_file, "
+        "source_row",
+    )
+
+
 def published_extracts() -> pd.DataFrame:
     """Newest supplied extract per LA, source and year in the published snapshot."""
     cols = ["la_code", "source", "collection_year", "extract_date", "loaded_at"]

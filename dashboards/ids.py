@@ -120,6 +120,10 @@ DQ_CHILDREN_TABLE = "dq-issues-by-child"
 DQ_ROWS_TABLE = "dq-failing-rows"
 DQ_LANDING_TABLE = "dq-landing-problems"
 DQ_VOLUME_TABLE = "dq-volume-checks"
+DQ_DFE_EXTRACTS_TABLE = "dq-dfe-extracts"
+DQ_DFE_RULES_TABLE = "dq-dfe-rules"
+DQ_DFE_ROWS_TABLE = "dq-dfe-rows"
+DQ_DFE_TREND = "dq-dfe-trend"
 
 
 def grid(name: str) -> dict[str, str]:

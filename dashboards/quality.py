@@ -255,3 +255,137 @@ def volume_alerts(findings: pd.DataFrame) -> list[str]:
         first = short_reason(r["message"]) or ""
         lines.append(first if "[rule " in first else f"{first} [rule {r['rule_code']}]")
     return lines
+
+
+# ----------------------------------------------------------------------------- DfE rules
+# Submission readiness: what the DfE's 903 rules (csc-validator-be-903) say about each
+# extract. Words and shapes, never colour alone.
+
+DFE_RULE_TEXT = {
+    "failed": "▲ Fails",
+    "known": "◆ Known validator defect",
+    "not_run": "○ Not run (the rule crashed)",
+}
+DFE_ISSUE_TEXT = {"dfe": "▲ DfE rule", "known": "◆ Known validator defect", "not_run": "○ Not run"}
+#: A line per LA and collection year on the trend chart; dash patterns tell them apart.
+DFE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def dfe_extract_rows(runs: pd.DataFrame) -> pd.DataFrame:
+    """The extracts checked against the DfE's rules, as shown: kind, previous year, and the
+    readiness in words (failing rules, or ready, or why not checked)."""
+    out = runs.copy()
+    out["kind"] = [
+        f"In-year (as at {fmt.format_date(d)})" if bool(y) else "Final return"
+        for d, y in zip(out["extract_date"], out["in_year"], strict=True)
+    ]
+    out["previous"] = [
+        "not supplied" if fmt.is_missing(p) else fmt.format_date(p)
+        for p in out["previous_extract_date"]
+    ]
+    out["readiness"] = [_readiness(r) for r in out.to_dict("records")]
+    return out
+
+
+def _readiness(run: dict[str, Any]) -> str:
+    if run["status"] != "ok":
+        return f"■ Not checked: {short_reason(run['message']) or run['status']}"
+    failed = int(run["rules_failed"] or 0)
+    if failed:
+        return f"▲ {plural(failed, 'rule')} fail for {plural(int(run['children'] or 0), 'child', 'children')}"
+    return "● No DfE rule fails"
+
+
+def dfe_rule_rows(rules: pd.DataFrame) -> pd.DataFrame:
+    """Rules of the latest check of each extract, as shown: status in words."""
+    out = rules.copy()
+    out["what"] = [DFE_RULE_TEXT.get(s, s) for s in out["status"]]
+    return out
+
+
+def dfe_issue_rows(issues: pd.DataFrame) -> pd.DataFrame:
+    out = issues.copy()
+    out["what"] = [DFE_ISSUE_TEXT.get(s, s) for s in out["severity"]]
+    return out
+
+
+def dfe_summary(runs: pd.DataFrame) -> str:
+    """``"5 extracts checked. Of the newest extract of each LA and year: 2 with failing DfE
+    rules (14 children affected), 3 with none."``"""
+    if runs.empty:
+        return "No extract checked against the DfE's rules yet."
+    newest = runs.sort_values("extract_date").groupby(["la_code", "collection_year"]).tail(1)
+    ok = newest[newest["status"] == "ok"]
+    failing = ok[ok["rules_failed"].fillna(0) > 0]
+    parts = [f"{len(failing)} with failing DfE rules"]
+    if len(failing):
+        children = int(failing["children"].fillna(0).sum())
+        parts[0] += f" ({plural(children, 'child', 'children')} affected)"
+    parts.append(f"{len(ok) - len(failing)} with none")
+    if len(newest) > len(ok):
+        parts.append(f"{len(newest) - len(ok)} not checked")
+    return (
+        f"{plural(len(runs), 'extract')} checked. Of the newest extract of each LA and year: "
+        + ", ".join(parts)
+        + "."
+    )
+
+
+def dfe_trend_figure(runs: pd.DataFrame):
+    """Children with a finding of a failing DfE rule, extract to extract: a line per LA and
+    collection year (markers: final returns are squares, in-year extracts circles)."""
+    from dashboards import figures
+
+    ok = runs[runs["status"] == "ok"].sort_values("extract_date")
+    if ok.empty:
+        return figures.empty_figure("No extract checked against the DfE's rules yet")
+    data = []
+    groups = list(ok.groupby(["la_code", "collection_year"], sort=True))
+    for i, ((la, year), rows) in enumerate(groups):
+        label = f"{year}" if ok["la_code"].nunique() == 1 else f"{la} {year}"
+        data.append(
+            {
+                "type": "scatter",
+                "x": [pd.Timestamp(d) for d in rows["extract_date"]],
+                "y": rows["children"].fillna(0).astype(int).tolist(),
+                "name": label,
+                "mode": "lines+markers",
+                "line": {
+                    "color": figures.BLUE if i % 2 == 0 else figures.DARK,
+                    "width": 2,
+                    "dash": DFE_DASHES[i % len(DFE_DASHES)],
+                },
+                "marker": {
+                    "size": 9,
+                    "symbol": ["circle" if bool(y) else "square" for y in rows["in_year"]],
+                },
+                "hovertext": [
+                    f"{label}, extract of {fmt.format_date(d)}: {int(c or 0)} children, "
+                    f"{int(r or 0)} failing rules"
+                    for d, c, r in zip(
+                        rows["extract_date"], rows["children"], rows["rules_failed"], strict=True
+                    )
+                ],
+                "hoverinfo": "text",
+            }
+        )
+    layout = figures.base_layout(
+        height=340,
+        y_title="Children with a failing DfE rule",
+        xaxis={"tickformat": "%d %b %Y", "title": {"text": "Extract date"}},
+        yaxis={"rangemode": "tozero"},
+    )
+    return figures.figure(data, layout)
+
+
+def describe_dfe_trend(runs: pd.DataFrame) -> str:
+    """The trend chart in words, for assistive technology."""
+    ok = runs[runs["status"] == "ok"].sort_values("extract_date")
+    if ok.empty:
+        return "No extract checked against the DfE's rules yet."
+    parts = [
+        f"{r['la_code']} {r['collection_year']} extract of {fmt.format_date(r['extract_date'])}: "
+        f"{int(r['children'] or 0)} children, {int(r['rules_failed'] or 0)} failing rules"
+        for r in ok.to_dict("records")
+    ]
+    return "Children with a failing DfE rule, by extract. " + "; ".join(parts) + "."

@@ -36,7 +36,11 @@ class Case:
 
     @property
     def source_file(self) -> str:
-        return source_file(self.la_code, self.suite)
+        """The example row's file (in another year's return when the row names one)."""
+        year = (
+            self.example.row.get("collection_year") if self.example else None
+        ) or COLLECTION_YEAR
+        return source_file(self.la_code, self.suite, year)
 
 
 def source_file(la_code: str, suite: Suite, year: str = COLLECTION_YEAR) -> str:

@@ -16,14 +16,37 @@ from expectations.rules import EXTRACT_KEY, Batch
 from pipelines.lib import codesets
 
 
+def dfe_code_key(code: str) -> tuple:
+    """DfE rule codes in number order (354 before 1004), then the named ones A–Z."""
+    digits = "".join(c for c in code if c.isdigit())
+    return (0, int(digits), code) if code[:1].isdigit() else (1, 0, code)
+
+
 def extract_key(frame: pd.DataFrame) -> list[str]:
     """The lineage columns of ``frame`` that identify its extract."""
     return [c for c in EXTRACT_KEY if c in frame.columns]
 
 
-def _tuples(frame: pd.DataFrame, columns: list[str]) -> pd.MultiIndex:
-    data = frame[columns].astype(object).where(frame[columns].notna(), None)
-    return pd.MultiIndex.from_frame(data.astype(str))
+def _normal(values: pd.Series, column: str) -> pd.Series:
+    """Key values comparable across frames: extract dates as nanoseconds (a ``date`` or a
+    timestamp), everything else as the object itself (blank as None)."""
+    if column == "extract_date":
+        return pd.to_datetime(values).astype("datetime64[ns]").astype("int64")
+    return values.astype(object).where(values.notna(), None)
+
+
+def joint_keys(
+    left: pd.DataFrame, right: pd.DataFrame, on: list[str], right_on: list[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row of each frame, equal exactly when the rows' ``on`` (and
+    ``right_on``) values are: columns factorized together (C speed, no string building)."""
+    n = len(left)
+    keys = np.zeros(n + len(right), dtype=np.int64)
+    for a, b in zip(on, right_on or on, strict=True):
+        both = pd.concat([_normal(left[a], a), _normal(right[b], b)], ignore_index=True)
+        codes, uniques = pd.factorize(both, use_na_sentinel=False)
+        keys, _ = pd.factorize(keys * (len(uniques) + 1) + codes)
+    return keys[:n], keys[n:]
 
 
 def exists_in(
@@ -35,8 +58,8 @@ def exists_in(
     """True where the row's ``on`` values appear in ``other`` (False if ``other`` is absent)."""
     if other is None or other.empty or frame.empty:
         return pd.Series(False, index=frame.index)
-    found = _tuples(frame, on).isin(_tuples(other, other_on or on))
-    return pd.Series(found, index=frame.index)
+    mine, theirs = joint_keys(frame, other, on, other_on)
+    return pd.Series(np.isin(mine, theirs), index=frame.index)
 
 
 def child_in(frame: pd.DataFrame, batch: Batch, table: str) -> pd.Series:
@@ -99,11 +122,12 @@ def lookup(
     """``other[column]`` for each row of ``frame`` matched on ``on`` (first match; NaN if none)."""
     if other is None or other.empty:
         return pd.Series(np.nan, index=frame.index, dtype=object)
-    right = other.drop_duplicates(on)[[*on, column]].rename(columns={column: "__looked_up"})
-    left = frame[on].astype(object).reset_index()
-    right = right.astype({c: object for c in on})
-    merged = left.merge(right, on=on, how="left").set_index("index")
-    return merged["__looked_up"].reindex(frame.index)
+    if frame.empty:
+        return pd.Series(index=frame.index, dtype=other[column].dtype)
+    mine, theirs = joint_keys(frame, other, on)
+    values = pd.Series(other[column].to_numpy(), index=theirs)
+    values = values[~values.index.duplicated()]
+    return pd.Series(values.reindex(mine).to_numpy(), index=frame.index)
 
 
 def header_dob(frame: pd.DataFrame, batch: Batch) -> pd.Series:

@@ -29,17 +29,17 @@ ERRORS: dict[str, str] = {
     # ----- header
     "CSC-HEADER-ID": "a child without an ID cannot be joined: every 903 KPI would drop the child",
     "CSC-HEADER-ID-FORMAT": ID_SPLITS + " (every 903 KPI, dim_children, the child timeline)",
-    "CSC-HEADER-KEY": "a child twice in the header is counted twice in every 903 KPI",
+    "INT32": "a child twice in the header is counted twice in every 903 KPI",
     "102": "DOB drives ages: statutory school age (PEPs), under-16 stability, care-leaver groups",
     "301": "a DOB after the year is impossible; every age-based KPI would misplace the child",
     # ----- episodes
     "CSC-EPISODES-ID": "an episode without a child cannot be counted in any looked-after KPI",
     "CSC-EPISODES-ID-FORMAT": ID_SPLITS + " (every looked-after KPI)",
-    "CSC-EPISODES-CHILD": "no header row means no DOB: age-based KPIs drop the child",
+    "INT03": "no header row means no DOB: age-based KPIs drop the child",
     "CSC-EPISODES-KEY": "a duplicated episode counts the child twice (cla_count, starts, ceased)",
     "CSC-EPISODES-DECOM": "DECOM defines 'looked after on d'; without it the episode is lost",
     "141": "an unreadable DECOM drops the episode from every looked-after KPI",
-    "CSC-EPISODES-DEC": "an unreadable DEC makes an ended episode look open (cla_count too high)",
+    "147": "an unreadable DEC makes an ended episode look open (cla_count too high)",
     "CSC-EPISODES-FUTURE": "a date after the extract date puts starts and endings in future months",
     "CSC-EPISODES-REQUIRED": "RNE (placements), LS (short breaks) and PLACE (stability) are read",
     "143": "RNE decides what is a new placement (placement_3plus_pct, long-term stability)",
@@ -60,28 +60,28 @@ ERRORS: dict[str, str] = {
     # ----- missing (903)
     "CSC-MISSING-ID": "a missing episode without a child is lost from missing_cla_pct",
     "CSC-MISSING-ID-FORMAT": ID_SPLITS + " (missing and RHI KPIs)",
-    "CSC-MISSING-CHILD": "a missing episode of a child not in the header cannot be attributed",
+    "INT04": "a missing episode of a child not in the header cannot be attributed",
     "CSC-MISSING-KEY": "a duplicated missing episode is counted twice in missing_episodes and RHIs",
     "564": "an episode without a start date is lost from missing_cla_pct",
     "565": "without MISSING the episode is neither M nor A: lost from every RHI KPI",
     "566": "without MISSING the episode is neither M nor A: lost from every RHI KPI",
     "1006": "RHI KPIs count M episodes and away_episodes counts A; other codes are lost",
-    "CSC-MISSING-MIS_START": "an unreadable start date drops the episode from missing_cla_pct",
-    "CSC-MISSING-MIS_END": "MIS_END decides the month and when an RHI is due",
-    "CSC-MISSING-ORDER": "an episode ending before it starts makes RHI timeliness meaningless",
+    "1004": "a blank or unreadable start date drops the episode from missing_cla_pct",
+    "1005": "MIS_END decides the month and when an RHI is due",
+    "567": "an episode ending before it starts makes RHI timeliness meaningless",
     "570": "a start after the year end is impossible in this return",
     "CSC-MISSING-FUTURE": "a date after the extract date makes an RHI due in the future",
     "586": "a missing episode before birth is a wrong date that the KPIs would count",
     # ----- oc2
     "CSC-OC2-ID": "an OC2 row without a child cannot be counted in the health KPIs",
     "CSC-OC2-ID-FORMAT": ID_SPLITS + " (the health KPIs)",
-    "CSC-OC2-KEY": "a child twice in OC2 is counted twice in the health KPIs",
+    "INT33": "a child twice in OC2 is counted twice in the health KPIs",
     "CSC-OC2-HEALTH": "health_assessment_pct / dental_check_pct / immunisations_pct count flag 1",
     # ----- oc3
     "CSC-OC3-ID": "a care leaver without an ID cannot be counted in the care-leaver KPIs",
     "CSC-OC3-ID-FORMAT": ID_SPLITS + " (every cl_* KPI)",
-    "CSC-OC3-KEY": "a care leaver twice in OC3 is counted twice in every cl_* KPI",
-    "CSC-OC3-CHILD": "a care leaver not in the header cannot be attributed to a district",
+    "INT34": "a care leaver twice in OC3 is counted twice in every cl_* KPI",
+    "INT06": "a care leaver not in the header cannot be attributed to a district",
     "CSC-OC3-DOB": "the age group (17-18 / 19-21) of every cl_* KPI comes from the OC3 DOB",
     "131": "cl_in_touch_pct and the cohort (not DIED, not RHOM) read IN_TOUCH",
     "132": "cl_eet_pct and cl_neet_pct read ACTIV",
@@ -176,14 +176,14 @@ WARNINGS: dict[str, str] = {
     "529": _UNUSED + " (PLACE_PROVIDER)",
     "550": _UNUSED + " (PLACE_PROVIDER)",
     # ----- reviews
-    "CSC-REVIEWS-CHILD": "reviews are counted through the child's episodes; an orphan is ignored",
+    "INT08": "reviews are counted through the child's episodes; an orphan is ignored",
     "167": _UNUSED + " (REVIEW_CODE)",
     "CSC-REVIEWS-DOB": _UNUSED + " (DOB is taken from the header)",
     # ----- missing
     "571": "an end date outside the year does not change the month it is counted in",
     "CSC-MISSING-DOB": _UNUSED + " (DOB is taken from the header)",
     # ----- oc2
-    "CSC-OC2-CHILD": "OC2 rows are counted as supplied; district attribution falls back",
+    "INT05": "OC2 rows are counted as supplied; district attribution falls back",
     "180": _UNUSED + " (SDQ_SCORE)",
     "CSC-OC2-SDQ_REASON": _UNUSED + " (SDQ_REASON)",
     "181": "the flags no KPI reads; the three that KPIs read are CSC-OC2-HEALTH (error)",
@@ -263,6 +263,68 @@ WARNINGS.update(
         "CSC-HEADER-ID-SHAPE": "cross-extract: a renumbered case system counts children twice",
         "CSC-HEADER-ID-GAP": "cross-extract: a reused or changed ID joins two children",
         "CSC-HEADER-ID-CHANGED": "cross-extract: one child under two IDs is counted twice",
+    }
+)
+
+# The DfE rules that guard a column a KPI reads (issue 13): episode dates and chaining, the
+# short-break legal statuses, placement changes, missing periods against care, the OC2
+# health cohort and the OC3 care-leaver cohort. Each has a csc-synth defect kind it must
+# catch (pipelines/synth/rule_defects.py, tests/synth/test_rule_defects.py).
+ERRORS.update(
+    {
+        # ----- episodes: dates and chaining (cla_count, cla_starts, cla_ceased, placements)
+        "354": "an episode starting after 31 March puts a start and a child looked after "
+        "into a month of next year's return",
+        "355": "a zero-day episode counts as a placement in placement_3plus_pct",
+        "388": "REC X1 without a next episode that day (or a next episode after another REC) "
+        "splits or joins periods of care: cla_starts and cla_ceased",
+        "433": "a continuation that does not start the day the last episode ended is a new "
+        "period by its dates: cla_starts and cla_ceased count one that RNE says is not",
+        "434": "RNE decides what is a new placement: an L episode whose placement changed "
+        "hides a move from placement_3plus_pct and placement_long_term_pct",
+        "435": "RNE decides what is a new placement: a P or T episode where nothing moved "
+        "counts a move that did not happen (placement_3plus_pct, placement_long_term_pct)",
+        "436": "RNE decides what is a new placement: a B or U episode where the placement did "
+        "not change counts a move that did not happen",
+        "437": "an episode after death or an adult age assessment counts a child looked after "
+        "who is not (cla_count, cla_starts)",
+        # ----- legal status: short breaks (V3/V4) are left out of every looked-after count
+        "365": "a 'short break' of more than 17 days takes a looked-after child out of "
+        "cla_count and every looked-after KPI (the V3/V4 exclusion)",
+        "367": "more than 75 days of 'short breaks' in a year take a looked-after child out "
+        "of cla_count and every looked-after KPI",
+        "384": "a long-term foster placement coded as a short break takes the child out of "
+        "cla_count and placement_long_term_pct",
+        # ----- missing periods against care (missing_cla_pct, RHI KPIs)
+        "574": "overlapping missing periods count one absence twice (missing_episodes, every "
+        "RHI denominator)",
+        "575": "a missing period left open after its placement ended never becomes due: lost "
+        "from every RHI KPI",
+        "577": "a missing period outside its period of care is counted for a child not looked "
+        "after (missing_cla_pct, RHI KPIs 'from care')",
+        "578": "a missing period starting after care ended counts a child who was not looked "
+        "after in missing_cla_pct",
+        "581": "a missing period starting before care began counts a child who was not looked "
+        "after in missing_cla_pct",
+        # ----- OC2: the health cohort and its items (health_assessment_pct, dental, immunisations)
+        "182": "a partly completed OC2 row is counted in the health KPIs' denominators with "
+        "blank items, which count as not done",
+        "544": "a conviction recorded with health items blank: the child counts as not "
+        "assessed, not checked, not immunised",
+        "547": "health promotion recorded with health items blank: the child counts as not "
+        "assessed, not checked, not immunised",
+        "190": "an OC2 row for a child outside the 12-month cohort inflates every health "
+        "KPI's denominator",
+        "191": "a child of the 12-month cohort with no OC2 row (or blank items) is missing "
+        "from, or counted as not done in, every health KPI",
+        # ----- OC3: the care-leaver cohort (every cl_* KPI)
+        "153": "a partly completed OC3 row is in the cl_* cohort with a blank item, neither in "
+        "nor out of its KPI",
+        "1000": "a young person who died in care is counted in the cl_* cohort",
+        "1007": "a 17- or 18-year-old still looked after on the birthday is not a care leaver: "
+        "counted in the cl_* cohort by mistake",
+        "1016": "a 17- or 18-year-old who left care after the birthday is not a care leaver "
+        "at it: counted in the cl_* cohort by mistake",
     }
 )
 

@@ -48,6 +48,7 @@ def materialize(settings, partition_key: str | None = None) -> dg.ExecuteInProce
     from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
     from pipelines.defs.publish.assets import serving_snapshot
     from pipelines.defs.quality.checks import GX_CHECKS
+    from pipelines.defs.quality.dfe903 import DFE903_CHECKS
     from pipelines.defs.reference.assets import ons_reference
     from pipelines.defs.resources import build_resources
     from pipelines.defs.transform.assets import csc_dbt_models
@@ -60,7 +61,14 @@ def materialize(settings, partition_key: str | None = None) -> dg.ExecuteInProce
         "dagster/asset_partition_range_end": keys[-1],
     }
     return dg.materialize(
-        [landing_extracts, ons_reference, csc_dbt_models, serving_snapshot, *GX_CHECKS],
+        [
+            landing_extracts,
+            ons_reference,
+            csc_dbt_models,
+            serving_snapshot,
+            *GX_CHECKS,
+            *DFE903_CHECKS,
+        ],
         resources=build_resources(settings),
         instance=instance,
         partition_key=partition_key,
@@ -103,8 +111,13 @@ def snapshot(settings, sql: str, params=()) -> pd.DataFrame:
 def test_every_step_succeeds_and_every_check_passes(pipeline):
     _, result = pipeline
     assert result.success
-    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e.check_name for e in evaluations if not e.passed and e.check_name != "dfe903_rules"]
     assert failed == []
+    # the DfE's rules ran too (after publishing), one check per 903 table; they only warn
+    dfe = [e for e in evaluations if e.check_name == "dfe903_rules"]
+    assert len(dfe) == 11 and {e.severity for e in dfe} == {dg.AssetCheckSeverity.WARN}
+    assert dfe[0].metadata["extracts_validated_now"].value == 4  # 2 LAs x 2 years
 
 
 def test_the_snapshot_has_every_section_a_kpi_for_the_la_and_each_district(pipeline):
@@ -279,8 +292,8 @@ def test_a_broken_new_extract_keeps_the_last_good_figures_and_the_status_says_wh
     # order, and BADCHILD has no header row in the extract.
     bad_file = "850/ssda903/2025-26/2025-11-15/missing.csv"
     assert issues == [
-        (bad_file, len(lines), "CSC-MISSING-CHILD"),
-        (bad_file, len(lines), "CSC-MISSING-ORDER"),
+        (bad_file, len(lines), "567"),
+        (bad_file, len(lines), "INT04"),
     ]
 
 

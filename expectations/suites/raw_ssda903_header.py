@@ -43,8 +43,8 @@ SUITE = Suite(
         ),
         id_format("CSC-HEADER-ID-FORMAT", "child", bad=Example({"child": "C 5"})),
         unique(
-            "CSC-HEADER-KEY",
-            "The same CHILD appears more than once in the header",
+            "INT32",
+            "Internal Check: Child should only exist once in Header.",
             ("child",),
             bad=Example({"child": "C1"}),
             hint="One header row per child: merge the duplicates in the case system extract.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from expectations import care
 from expectations import helpers as h
 from expectations.rules import Example, Suite, check, id_format, in_set, is_date, not_blank, unique
 from pipelines.lib import codesets
@@ -41,6 +42,45 @@ def _flags_ok(columns):
     return fn
 
 
+#: The items rules 182, 191, 544 and 547 want completed together.
+HEALTH_ITEMS = ["immunisations", "teeth_check", "health_assessment", "substance_misuse"]
+#: The other items: all blank, or the health items are completed too (rule 182).
+OTHER_ITEMS = ["convicted", "health_check", "intervention_received", "intervention_offered"]
+
+
+def _health_items_blank(df) -> pd.Series:
+    return df[HEALTH_ITEMS].isna().any(axis=1)
+
+
+def _completed_together(df, _):
+    """Rule 182: the health items are completed, or every OC2 item is blank."""
+    return ~(_health_items_blank(df) & df[OTHER_ITEMS].notna().any(axis=1))
+
+
+def _completed_with(flag: str):
+    """Rules 544 and 547: a ``flag`` of 1 comes with every health item."""
+    return lambda df, _: ~((df[flag] == "1") & _health_items_blank(df))
+
+
+def _in_the_oc2_cohort(df, batch):
+    """Rule 190: OC2 items only for children looked after continuously for 12 months at 31
+    March (final returns; a child with no episodes in the extract was not)."""
+    episodes = batch.table("episodes")
+    key = [*h.extract_key(df), "child"]
+    if episodes is None or episodes.empty:
+        cohort = pd.Series(False, index=df.index)
+    else:
+        known = episodes.assign(__cohort=care.continuously_looked_after(episodes))
+        cohort = h.lookup(df, known, key, "__cohort") == True  # noqa: E712 (NaN: no episodes)
+    return ~(care.is_final(df) & ~cohort & df[list(FLAGS)].notna().any(axis=1))
+
+
+#: C2 in last year's final return (2023-24): its header row.
+LAST_YEAR = {
+    "header": [{"child": "C2", "sex": "2", "dob": "01/06/2012", "collection_year": "2023-24"}]
+}
+
+
 def _sdq_ok(df, _):
     score = pd.to_numeric(df["sdq_score"], errors="coerce")
     return df["sdq_score"].isna() | score.isin(range(41))
@@ -58,17 +98,17 @@ SUITE = Suite(
         id_format(
             "CSC-OC2-ID-FORMAT",
             "child",
-            bad=Example({"child": "C12345678901"}, also=("CSC-OC2-CHILD",)),
+            bad=Example({"child": "C12345678901"}, also=("INT05",)),
         ),
         unique(
-            "CSC-OC2-KEY",
-            "The same CHILD appears more than once in OC2",
+            "INT33",
+            "Internal Check: Child should only exist once in OC2.",
             ("child",),
             bad=Example({"child": "C1", "dob": "01/01/2010"}),
         ),
         check(
-            "CSC-OC2-CHILD",
-            "CHILD has an OC2 row but no row in header.csv of the same extract",
+            "INT05",
+            "Internal Check: Child in OC2 does not exist in Header.",
             ("child",),
             lambda df, batch: h.child_in(df, batch, "header"),
             bad=Example({"child": "C9"}),
@@ -115,6 +155,54 @@ SUITE = Suite(
             bad=Example({"dob": "02/06/2012"}),
             hint="One DOB per child across every table of an extract: the KPIs read the header's DOB; "
             "correct whichever is wrong in the case system.",
+        ),
+        check(
+            "182",
+            "Data entries on immunisations, teeth checks, health assessments and substance "
+            "misuse problem identified should be completed or all OC2 fields should be left "
+            "blank.",
+            tuple(FLAGS),
+            _completed_together,
+            bad=Example({"substance_misuse": None}),
+            good=Example(dict.fromkeys(FLAGS)),
+        ),
+        check(
+            "544",
+            "Any child who has conviction information completed must also have immunisation, "
+            "teeth check, health assessment and substance misuse problem identified fields "
+            "completed.",
+            ("convicted", *HEALTH_ITEMS),
+            _completed_with("convicted"),
+            bad=Example({"convicted": "1", "teeth_check": None}, also=("182",)),
+        ),
+        check(
+            "547",
+            "Any child who has health promotion information completed must also have "
+            "immunisation, teeth check, health assessment and substance misuse problem "
+            "identified fields completed.",
+            ("health_check", *HEALTH_ITEMS),
+            _completed_with("health_check"),
+            bad=Example({"health_check": "1", "immunisations": None}, also=("182",)),
+        ),
+        check(
+            "190",
+            "Child has not been looked after continuously for at least 12 months at 31 March "
+            "but one or more data items relating to children looked after for 12 months have "
+            "been completed.",
+            tuple(FLAGS),
+            _in_the_oc2_cohort,
+            bad=Example({"collection_year": "2023-24"}, context=LAST_YEAR),
+            good=Example(
+                {"collection_year": "2023-24"},
+                context={
+                    **LAST_YEAR,
+                    "episodes": [
+                        {"child": "C2", "collection_year": "2023-24", "decom": "01/01/2022"}
+                    ],
+                },
+            ),
+            hint="Final returns only. Care that ended on 31 March is not continuous (the DfE's "
+            "validator counts it as continuous).",
         ),
     ),
 )

@@ -18,11 +18,11 @@ SUITE = Suite(
         id_format(
             "CSC-REVIEWS-ID-FORMAT",
             "child",
-            bad=Example({"child": "'C2"}, also=("CSC-REVIEWS-CHILD",)),
+            bad=Example({"child": "'C2"}, also=("INT08",)),
         ),
         check(
-            "CSC-REVIEWS-CHILD",
-            "CHILD has a review but no row in header.csv of the same extract",
+            "INT08",
+            "Internal Check: Child in Reviews does not exist in Header.",
             ("child",),
             lambda df, batch: h.child_in(df, batch, "header"),
             bad=Example({"child": "C9"}),

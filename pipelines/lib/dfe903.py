@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import subprocess
@@ -38,15 +39,18 @@ from functools import partial
 from pathlib import Path
 
 from pipelines.lib.dfe903_known import (
+    IN_YEAR_FALSE_POSITIVES,
     KNOWN_CRASHES,
     KNOWN_FALSE_POSITIVES,
     FalsePositive,
     known_false_positive,
+    known_false_positives,
 )
 from pipelines.lib.la_codes import ons_code
 from pipelines.settings import REPO_ROOT
 
 __all__ = [
+    "IN_YEAR_FALSE_POSITIVES",
     "KNOWN_CRASHES",
     "KNOWN_FALSE_POSITIVES",
     "FalsePositive",
@@ -117,6 +121,9 @@ class ValidationRun:
     findings: list[Finding]
     files: list[dict[str, object]] = field(default_factory=list)
     seconds: float = 0.0
+    #: The extract date of an in-year extract (taken before the year's 31 March), else None.
+    in_year_as_at: dt.date | None = None
+    shared_frames: bool = False
 
     @property
     def not_run(self) -> list[Rule]:
@@ -178,6 +185,22 @@ def collection_year_of(folder: Path) -> str:
     if len(name) == 7 and name[4] == "-" and name[:4].isdigit():
         return name
     raise ValueError(f"{folder}: not a <landing>/<la>/ssda903/<YYYY-YY>/<date> folder")
+
+
+def extract_date_of(folder: Path) -> dt.date | None:
+    """The extract date a landing folder is named by (``.../<YYYY-MM-DD>``), if it is one."""
+    try:
+        return dt.date.fromisoformat(Path(folder).name)
+    except ValueError:
+        return None
+
+
+def in_year_date(folder: Path, collection_year: str) -> dt.date | None:
+    """The extract date when ``folder`` is an in-year extract (taken before 31 March of
+    ``collection_year``), else None (a final return, or a folder not named by its date)."""
+    day = extract_date_of(folder)
+    year_end = dt.date(int(collection_year[:4]) + 1, 3, 31)
+    return day if day is not None and day < year_end else None
 
 
 def previous_return(folder: Path) -> Path | None:
@@ -244,11 +267,25 @@ def validate_return(
                 f"{folder}: the validator failed (exit {done.returncode}): " + " | ".join(tail)
             )
         result = json.loads(out.read_text(encoding="utf-8"))
-    return _run_from(result, folder, prev, la_code, year, time.perf_counter() - started)
+    return _run_from(
+        result,
+        folder,
+        prev,
+        la_code,
+        year,
+        time.perf_counter() - started,
+        in_year_date(folder, year),
+    )
 
 
 def _run_from(
-    result: dict, folder: Path, prev: Path | None, la_code: str, year: str, seconds: float
+    result: dict,
+    folder: Path,
+    prev: Path | None,
+    la_code: str,
+    year: str,
+    seconds: float,
+    as_at: dt.date | None = None,
 ) -> ValidationRun:
     rules = {
         r["code"]: Rule(r["code"], r["message"], tuple(r["fields"]), r["status"], r["error"])
@@ -258,14 +295,18 @@ def _run_from(
     findings = []
     for f in result["findings"]:
         rule = rules.get(f["rule"])
-        known = known_false_positive(
-            f["rule"], year, prev is not None, result.get("shared_frames", False)
+        candidates = known_false_positives(
+            f["rule"],
+            year,
+            prev is not None,
+            result.get("shared_frames", False),
+            in_year=as_at is not None and not f["previous"],
         )
-        if known is not None and known.condition is not None:
+        known = None
+        if candidates:
             row = rows.get(f["previous"], f["table"], f["line"])
             child = partial(rows.child, f["previous"], f["child"])
-            if row is None or not known.condition(row, child):
-                known = None
+            known = next((k for k in candidates if k.holds(row, child, as_at)), None)
         findings.append(
             Finding(
                 rule=f["rule"],
@@ -289,6 +330,8 @@ def _run_from(
         findings=findings,
         files=result["files"],
         seconds=round(seconds, 2),
+        in_year_as_at=as_at,
+        shared_frames=result.get("shared_frames", False),
     )
 
 

@@ -1,12 +1,16 @@
 """Known defects of csc-validator-be-903 0.1.17, listed once with the reason for each.
 
-Three kinds, all found by running the validator on generated data and reading the rule
-that fired (each is checked by ``tests/lib/test_dfe903.py`` or the DfE-validity test):
+Four kinds, all found by running the validator on generated data and reading the rule
+that fired (each is checked by ``tests/pipelines/test_dfe903.py`` or the DfE-validity test):
 
 - :data:`KNOWN_FALSE_POSITIVES`: rules that flag rows of valid data. A finding of one is
   still reported, marked ``known_false_positive`` with the reason, and left out of the
   failing count. Where only some of a rule's findings are false (``condition``), the
   flagged row itself says which: the others stay real findings.
+- :data:`IN_YEAR_FALSE_POSITIVES`: rules that flag rows of a valid *in-year* extract
+  (one taken before 31 March) because the validator reads every open episode as still open
+  at 31 March. The pipeline validates in-year extracts too, as submission readiness; these
+  findings are shown, marked, and left out of the failing count while the year is running.
 - :data:`KNOWN_CRASHES`: rules that raise on any data (reported as "not run").
 - Shared frames: the validator hands every rule a shallow copy of the same frames, and
   some rules write into them (rule 365 fills every blank ``DEC`` with 31 March), changing
@@ -25,9 +29,10 @@ from pipelines.lib.la_codes import created_since_2021
 
 #: A flagged CSV row (column -> value, header names upper-cased) and a lookup of the same
 #: child's rows of this year's return by table (``child("episodes")``) -> is this a false
-#: positive?
+#: positive? In-year conditions also get the extract date.
 Row = dict[str, str]
 Condition = Callable[[Row, Callable[[str], list[Row]]], bool]
+InYearCondition = Callable[[Row, Callable[[str], list[Row]], date], bool]
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,8 @@ class FalsePositive:
     ``years``: collection years ('2024-25') where it applies (empty: every year);
     ``needs_previous``: it only fires when the previous year's return is supplied;
     ``condition``: if given, only flagged rows for which it holds are false positives
-    (described in ``condition_text``), the others are real findings.
+    (described in ``condition_text``), the others are real findings; ``in_year``: the
+    condition of an in-year false positive, which also gets the extract date.
     """
 
     rule: str
@@ -46,6 +52,15 @@ class FalsePositive:
     needs_previous: bool = False
     condition: Condition | None = None
     condition_text: str = ""
+    in_year: InYearCondition | None = None
+
+    def holds(self, row: Row | None, child, as_at: date | None) -> bool:
+        """Is a finding on ``row`` this false positive? (Unconditional ones always are.)"""
+        if self.in_year is not None:
+            return row is not None and as_at is not None and self.in_year(row, child, as_at)
+        if self.condition is not None:
+            return row is not None and self.condition(row, child)
+        return True
 
     def applies(self, collection_year: str, previous: bool) -> bool:
         if self.years and collection_year not in self.years:
@@ -290,6 +305,45 @@ SHARED_FRAMES_FALSE_POSITIVES: tuple[FalsePositive, ...] = tuple(
     for code in ("575", "577")
 )
 
+
+def _turns_18_after(row: Row, child: Callable[[str], list[Row]], as_at: date) -> bool:
+    header = child("header")
+    dob = _day(header[0].get("DOB", "")) if header else None
+    if dob is None or row.get("DEC", "") != "":
+        return False
+    try:
+        eighteenth = dob.replace(year=dob.year + 18)
+    except ValueError:  # 29 February
+        eighteenth = date(dob.year + 18, 3, 1)
+    return eighteenth > as_at
+
+
+def _short_break_open_within_17_days(row: Row, child, as_at: date) -> bool:
+    start = _day(row.get("DECOM", ""))
+    return row.get("DEC", "") == "" and start is not None and (as_at - start).days <= 17
+
+
+#: Findings on an in-year extract (taken before 31 March) that come from the validator
+#: reading every open episode as open at 31 March; found by validating every monthly
+#: extract of generated Hampshire's current year (365 by reading the rule).
+IN_YEAR_FALSE_POSITIVES: tuple[FalsePositive, ...] = (
+    FalsePositive(
+        "359",
+        "Reads an episode still open on an in-year extract date as open at 31 March: a young "
+        "person who turns 18 after the extract date (and before 31 March) is flagged as "
+        "looked after past 18 outside section 20(5); their care may well end at 18.",
+        in_year=_turns_18_after,
+        condition_text="DEC blank and the child's 18th birthday is after the extract date",
+    ),
+    FalsePositive(
+        "365",
+        "Measures a short break (V3) still open on an in-year extract date to 31 March, so a "
+        "break that began up to 17 days before the extract date is flagged as longer.",
+        in_year=_short_break_open_within_17_days,
+        condition_text="DEC blank and DECOM at most 17 days before the extract date",
+    ),
+)
+
 #: Rules that raise on any data: reported as "not run" with the error, never as passed.
 KNOWN_CRASHES: dict[str, str] = {
     "231": "reads a header column UASC_STATUS that the validator never creates (the UASC "
@@ -298,13 +352,30 @@ KNOWN_CRASHES: dict[str, str] = {
 }
 
 
+def known_false_positives(
+    rule: str,
+    collection_year: str,
+    previous: bool,
+    shared_frames: bool = False,
+    in_year: bool = False,
+) -> list[FalsePositive]:
+    """The documented false positives that may explain a finding of ``rule`` in
+    ``collection_year`` (with the previous year supplied or not, the engine's frames shared
+    or not, on an in-year extract or a final return), in the order to try them."""
+    lists = [IN_YEAR_FALSE_POSITIVES] if in_year else []
+    lists += [KNOWN_FALSE_POSITIVES, SHARED_FRAMES_FALSE_POSITIVES if shared_frames else ()]
+    return [
+        known
+        for found in lists
+        for known in found
+        if known.rule == rule and known.applies(collection_year, previous)
+    ]
+
+
 def known_false_positive(
     rule: str, collection_year: str, previous: bool, shared_frames: bool = False
 ) -> FalsePositive | None:
-    """The documented false positive for ``rule`` in ``collection_year`` (with the
-    previous year supplied or not, the engine's frames shared or not), if any."""
-    extra = SHARED_FRAMES_FALSE_POSITIVES if shared_frames else ()
-    for known in (*KNOWN_FALSE_POSITIVES, *extra):
-        if known.rule == rule and known.applies(collection_year, previous):
-            return known
-    return None
+    """The documented false positive for ``rule`` in ``collection_year`` on a final return
+    (with the previous year supplied or not, the engine's frames shared or not), if any."""
+    found = known_false_positives(rule, collection_year, previous, shared_frames)
+    return found[0] if found else None

@@ -288,6 +288,15 @@ def read_extract(extract: Extract, root: Path) -> tuple[list[ParsedFile], list[s
     return parsed, warnings + parse_warnings
 
 
+def read_candidate(extract: Extract, root: Path) -> CandidateExtract:
+    """One extract as the gate sees it (raises FileRejected on the first broken file)."""
+    parsed, warnings = read_extract(extract, root)
+    frames = {p.spec.name: _frame(p, extract, root) for p in parsed}
+    return CandidateExtract(
+        extract, parsed, warnings, frames, {p.spec.name: _rel(p.path, root) for p in parsed}
+    )
+
+
 def _frame(parsed: ParsedFile, extract: Extract, root: Path) -> pd.DataFrame:
     lineage = {
         "la_code": extract.la_code,

@@ -32,6 +32,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -42,7 +43,7 @@ from expectations.suites import ALL_SUITES
 from pipelines.lib import volume
 from pipelines.lib.contract import ALL_TABLES, TABLES_BY_KEY
 from pipelines.lib.gx_runner import GxSession, RuleResult, SuiteResult, validate_tables
-from pipelines.lib.loader import CandidateExtract, GateDecision
+from pipelines.lib.loader import MAX_BATCH_ROWS, CandidateExtract, GateDecision
 from pipelines.lib.volume import VolumeFinding
 
 #: Row-level issues stored per rule and extract; dq_runs always holds the exact counts.
@@ -604,6 +605,54 @@ class QualityGate:
         store(self.con, verdicts, self.run_id, checked_at)
         self.seconds += time.perf_counter() - started
         return verdicts
+
+
+@dataclass
+class FolderCheck:
+    """The gate's verdicts on the extracts of a folder, and the extracts rejected whole."""
+
+    verdicts: list[ExtractVerdict]
+    rejected: dict[str, str]  # extract label -> why (a structural FILE-* problem)
+
+
+def check_folder(
+    root: Path,
+    la_codes: Iterable[str] | None = None,
+    source: str = "ssda903",
+    suites: Iterable[Suite] = ALL_SUITES,
+) -> FolderCheck:
+    """The gate's verdict on every extract of ``source`` in a landing folder, each on its
+    own, without loading anything (an in-memory warehouse keeps the findings): what the
+    tests and benchmarks use to ask "which rule flags which row" of a whole folder."""
+    from pipelines.lib.filecheck import FileRejected
+    from pipelines.lib.landing import scan_landing
+    from pipelines.lib.loader import read_candidate
+    from pipelines.lib.warehouse import ensure_raw_schema
+
+    scan = scan_landing(Path(root), sorted(la_codes) if la_codes is not None else None)
+    extracts = [e for e in scan.extracts if e.source == source]
+    con = duckdb.connect(":memory:")
+    rejected: dict[str, str] = {}
+    try:
+        ensure_raw_schema(con)
+        gate = QualityGate(con, "check", suites)
+        batch: list[CandidateExtract] = []
+        for extract in extracts:  # in batches, as the loader does (GX costs are per call)
+            try:
+                batch.append(read_candidate(extract, Path(root)))
+            except FileRejected as exc:
+                rejected[extract.label] = str(exc)
+                continue
+            if sum(c.row_count for c in batch) >= MAX_BATCH_ROWS:
+                gate(batch)
+                batch = []
+        if batch:
+            gate(batch)
+        if gate.problems:
+            raise RuntimeError("; ".join(gate.problems))
+        return FolderCheck(gate.verdicts, rejected)
+    finally:
+        con.close()
 
 
 def read_raw_tables(

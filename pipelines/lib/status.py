@@ -24,6 +24,13 @@ Tables (schema ``main``):
 - ``volume_checks`` — the volume and distribution findings of the latest check of each
   extract (against the previous accepted extract), flagged when that extract is the one
   being served (its figures are on the dashboard);
+- ``dfe903_runs`` — every validation of an extract by the DfE's 903 rules (submission
+  readiness): when, which extract and last year's return, how many rules failed, rows and
+  children, documented validator defects, rules not run (the trend, extract to extract);
+- ``dfe903_rules`` — the failing, known-defect and not-run rules of the latest validation
+  of each extract;
+- ``dfe903_issues`` — the rows those rules flagged in the newest extract checked of each
+  LA and year;
 - ``status_info`` — when this file was written, by which run.
 """
 
@@ -177,6 +184,43 @@ with runs as (
 select i.*
 from raw_meta.dq_issues as i
 where coalesce(i.run_id, cast(i.checked_at as varchar)) in (select run_key from runs)
+    and i.source <> 'dfe903'
+"""
+
+#: The latest validation of each extract by the DfE's rules.
+_DFE_LATEST = """
+select *
+from raw_meta.dfe903_runs
+qualify row_number() over (
+    partition by la_code, collection_year, extract_date order by checked_at desc
+) = 1
+"""
+
+#: Keeps the rows (alias ``x``) of the latest validation of their extract.
+_OF_THE_LATEST = f"""
+inner join ({_DFE_LATEST}) as l
+    on x.la_code = l.la_code
+    and x.collection_year = l.collection_year
+    and x.extract_date = l.extract_date
+    and x.checked_at = l.checked_at
+"""
+
+_DFE_RULES = f"select x.* from raw_meta.dfe903_rules as x {_OF_THE_LATEST}"
+
+_DFE_ISSUES = f"""
+with in_use as (
+    select la_code, collection_year, max(extract_date) as extract_date
+    from raw_meta.dfe903_runs
+    group by all
+)
+select x.*
+from raw_meta.dq_issues as x
+{_OF_THE_LATEST}
+inner join in_use as u
+    on x.la_code = u.la_code
+    and x.collection_year = u.collection_year
+    and x.extract_date = u.extract_date
+where x.source = 'dfe903'
 """
 
 
@@ -215,6 +259,9 @@ def publish_status(
             "create table status_out.landing_problems as select * from raw_meta.landing_problems"
         )
         con.execute(f"create table status_out.volume_checks as {_VOLUME_CHECKS}")
+        con.execute("create table status_out.dfe903_runs as select * from raw_meta.dfe903_runs")
+        con.execute(f"create table status_out.dfe903_rules as {_DFE_RULES}")
+        con.execute(f"create table status_out.dfe903_issues as {_DFE_ISSUES}")
         con.execute(
             "create table status_out.status_info as select ?::timestamp as written_at, "
             "?::varchar as run_id",
@@ -230,6 +277,9 @@ def publish_status(
                 "extract_status",
                 "landing_problems",
                 "volume_checks",
+                "dfe903_runs",
+                "dfe903_rules",
+                "dfe903_issues",
                 "status_info",
             )
         }

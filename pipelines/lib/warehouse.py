@@ -16,6 +16,11 @@ failing rows, capped per rule and extract) are written by the data-quality gate
 ``raw_meta.dq_volume``: the gate's volume and distribution findings against the previous
 accepted extract (:mod:`pipelines.lib.volume`).
 
+``raw_meta.dfe903_runs`` and ``raw_meta.dfe903_rules`` are written by the DfE submission
+readiness check (:mod:`pipelines.lib.dfe903_check`): one row per validation of an extract
+by the DfE's 903 rules, and its failing, known-defect and not-run rules; its flagged rows go
+to ``raw_meta.dq_issues`` with ``source = 'dfe903'``.
+
 ``raw_meta.landing_problems`` is what the latest scan of each LA found in the landing
 folder that is not an extract (a malformed folder name, a symbolic link, a file in the wrong
 place, an entry the contract has no place for): replaced for the LAs of every run.
@@ -121,6 +126,46 @@ META_DDL = (
         previous_value double,              -- rows, blank share or events before
         current_value double,               -- ... and now
         message varchar not null
+    )
+    """,
+    """
+    create table if not exists raw_meta.dfe903_runs (
+        run_id varchar,
+        checked_at timestamp not null,
+        la_code varchar not null,
+        collection_year varchar not null,
+        extract_date date not null,         -- the extract validated (the newest loaded)
+        previous_extract_date date,         -- last year's return supplied with it, if any
+        in_year boolean not null,           -- taken before 31 March: readiness, not a return
+        fingerprint varchar not null,       -- its files, last year's, the validator: the cache key
+        validator_version varchar,
+        ruleset varchar,
+        status varchar not null,            -- ok | failed (the validator as a whole) | unavailable
+        rules_run integer,                  -- rules that ran (passed, failed or skipped)
+        rules_failed integer,               -- rules with findings that are not known defects
+        rules_known integer,                -- rules whose findings are all documented defects
+        rules_not_run integer,              -- rules that crashed
+        failing_rows integer,               -- exact, known false positives left out
+        children integer,                   -- children with a finding, known false positives left out
+        known_rows integer,                 -- findings that are documented validator defects
+        seconds double not null,
+        message varchar
+    )
+    """,
+    """
+    create table if not exists raw_meta.dfe903_rules (
+        run_id varchar,
+        checked_at timestamp not null,
+        la_code varchar not null,
+        collection_year varchar not null,
+        extract_date date not null,
+        rule_code varchar not null,
+        status varchar not null,            -- failed | known (a documented defect) | not_run
+        tables varchar,                     -- the files its findings are in: episodes, oc2 ...
+        rows integer not null,              -- exact
+        children integer not null,
+        message varchar not null,           -- the DfE message
+        reason varchar                      -- known: the documented reason; not_run: the error
     )
     """,
     """

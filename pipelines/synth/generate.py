@@ -42,7 +42,11 @@ def generate_la(config: SynthConfig, la_code: str) -> LaResult:
     injector = None
     if config.defects:
         injector = Injector(
-            la_code, config.defects, config.defect_rate, config.seed, plan(timeline)
+            la_code,
+            config.defects,
+            config.defect_rate,
+            config.seed,
+            plan(timeline),
         )
     writer = LaWriter(Path(config.out), world, timeline, injector)
     writer.write_all()

@@ -64,6 +64,8 @@ class LaWriter:
         for extract in self.timeline.extracts:
             folder = Path(self.world.la, "ssda903", extract.label, iso(extract.extract_date))
             tables = builder.build(extract)
+            if self.injector is not None:
+                tables = self.injector.plant_rules(folder, tables, extract)
             for spec in tables_of(extract):
                 self._write(
                     folder / spec.file_name,

@@ -104,3 +104,50 @@ def test_the_banner_names_the_blocked_file_and_rule_not_the_whole_reason(callbac
     assert "required column DECOM is missing [rule FILE-MISSING-COLUMN]" in banner
     assert "the data loaded before is kept" not in banner
     assert "Why, on the data-quality page" in banner
+
+
+def _dfe_runs() -> pd.DataFrame:
+    """Three checks of LA 850: the 2025-26 return, then 2026-27 in May and in June; and one
+    return LA 851's validator could not read."""
+    rows = [
+        ("850", "2025-26", dt.date(2026, 5, 31), None, False, "ok", 15, 5, 2, 18, 13, 131, None),
+        ("850", "2026-27", dt.date(2026, 5, 31), dt.date(2026, 5, 31), True, "ok", 3, 7, 2, 4, 3, 91, None),
+        ("850", "2026-27", dt.date(2026, 6, 30), dt.date(2026, 5, 31), True, "ok", 0, 7, 2, 0, 0, 99, None),
+        ("851", "2025-26", dt.date(2026, 5, 31), None, False, "failed", None, None, None, None, None, None, "850/...: the validator failed (exit 1): no files"),
+    ]  # fmt: skip
+    cols = ["la_code", "collection_year", "extract_date", "previous_extract_date", "in_year",
+            "status", "rules_failed", "rules_known", "rules_not_run", "failing_rows", "children",
+            "known_rows", "message"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_dfe_readiness_says_per_extract_what_fails_or_why_it_was_not_checked():
+    rows = quality.dfe_extract_rows(_dfe_runs())
+    assert rows["readiness"].tolist() == [
+        "▲ 15 rules fail for 13 children",
+        "▲ 3 rules fail for 3 children",
+        "● No DfE rule fails",
+        "■ Not checked: 850/...: the validator failed (exit 1): no files",
+    ]
+    assert rows["kind"].tolist()[:2] == ["Final return", "In-year (as at 31 May 2026)"]
+    assert rows["previous"].tolist()[:2] == ["not supplied", "31 May 2026"]
+
+
+def test_dfe_summary_counts_the_newest_extract_of_each_la_and_year():
+    # newest of each: 850 2025-26 (fails, 13 children), 850 2026-27 June (none), 851 (failed)
+    assert quality.dfe_summary(_dfe_runs()) == (
+        "4 extracts checked. Of the newest extract of each LA and year: 1 with failing DfE "
+        "rules (13 children affected), 1 with none, 1 not checked."
+    )
+    assert quality.dfe_summary(_dfe_runs().head(0)) == (
+        "No extract checked against the DfE's rules yet."
+    )
+
+
+def test_the_dfe_trend_has_a_line_per_la_and_year_and_says_it_in_words():
+    figure = quality.dfe_trend_figure(_dfe_runs())
+    lines = {t.name: list(t.y) for t in figure.data}
+    assert lines == {"2025-26": [13], "2026-27": [3, 0]}  # one LA checked: named by year
+    assert [t.marker.symbol for t in figure.data] == [("square",), ("circle", "circle")]
+    words = quality.describe_dfe_trend(_dfe_runs())
+    assert "850 2026-27 extract of 30 Jun 2026: 0 children, 0 failing rules" in words

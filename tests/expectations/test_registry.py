@@ -56,6 +56,7 @@ def test_the_rule_catalogue_in_the_docs_is_up_to_date():
     text = docs.DOC.read_text(encoding="utf-8")
     assert docs.START in text and docs.END in text
     assert docs.STRUCTURAL_START in text and docs.STRUCTURAL_END in text
+    assert docs.DFE_START in text and docs.DFE_END in text
     assert docs.render(text) == text, "run: .venv/bin/python -m expectations.docs"
 
 

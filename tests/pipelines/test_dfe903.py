@@ -154,3 +154,35 @@ def test_every_documented_false_positive_names_a_rule_of_a_ruleset_and_a_reason(
     assert all(fp.condition_text for fp in KNOWN_FALSE_POSITIVES if fp.condition)
     # 2024-25's ruleset has most of them (SW17STG2, 241 and 218 are 2025-26 rules)
     assert codes - set(planted.rules) <= {"SW17STG2", "241", "SW11aSTG2"}
+
+
+def test_in_year_false_positives_hold_only_for_what_the_unfinished_year_explains():
+    from datetime import date
+
+    from pipelines.lib.dfe903_known import IN_YEAR_FALSE_POSITIVES
+
+    known = {fp.rule: fp for fp in IN_YEAR_FALSE_POSITIVES}
+    assert all(len(fp.reason) > 60 and fp.condition_text for fp in IN_YEAR_FALSE_POSITIVES)
+    as_at = date(2026, 5, 31)
+    header = [{"CHILD": "C1", "DOB": "15/09/2008"}]  # 18 on 15 September 2026
+
+    def child(table):
+        return header if table == "header" else []
+
+    open_episode = {"CHILD": "C1", "DECOM": "01/01/2025", "DEC": ""}
+    assert known["359"].holds(open_episode, child, as_at)  # not 18 yet on 31 May
+    assert not known["359"].holds(open_episode, child, date(2026, 10, 31))  # 18 by then
+    assert not known["359"].holds({**open_episode, "DEC": "01/05/2026"}, child, as_at)
+    short_break = {"CHILD": "C1", "DECOM": "20/05/2026", "DEC": "", "LS": "V3"}
+    assert known["365"].holds(short_break, child, as_at)  # 11 days so far
+    assert not known["365"].holds({**short_break, "DECOM": "01/05/2026"}, child, as_at)
+    assert not known["359"].holds(open_episode, child, None)  # a final return: never
+
+
+def test_a_folder_named_by_a_date_before_31_march_is_in_year():
+    from datetime import date
+
+    folder = Path("850/ssda903/2026-27/2026-11-30")
+    assert dfe903.in_year_date(folder, "2026-27") == date(2026, 11, 30)
+    assert dfe903.in_year_date(Path("850/ssda903/2025-26/2026-05-31"), "2025-26") is None
+    assert dfe903.in_year_date(Path("elsewhere/final"), "2025-26") is None

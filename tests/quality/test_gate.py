@@ -131,8 +131,8 @@ def test_status_file_is_written_even_when_everything_is_blocked(landing, con, tm
         ("850", "blocked", None, True),
         ("851", "blocked", None, True),
     ]
-    assert "[rule CSC-MISSING-CHILD]" in states[0][4] and "missing.csv, line 4" in states[0][4]
-    assert "[rule CSC-HEADER-KEY]" in states[1][4]
+    assert "[rule INT04]" in states[0][4] and "missing.csv, line 4" in states[0][4]
+    assert "[rule INT32]" in states[1][4]
 
 
 def test_a_blocked_newest_extract_falls_back_to_the_newest_good_one(landing, con):
@@ -142,12 +142,12 @@ def test_a_blocked_newest_extract_falls_back_to_the_newest_good_one(landing, con
     report = load_landing(con, landing.root, run_id="r", validate=gate)
     assert rows_by_date(con) == {dt.date(2024, 10, 31): 2}
     assert [v.outcome for v in gate.verdicts] == ["blocked", "published"]
-    assert "[rule CSC-MISSING-MIS_START]" in report.by_outcome("rejected")[0].message
+    assert "[rule 1004]" in report.by_outcome("rejected")[0].message
 
 
 def test_stored_rows_are_capped_per_rule_but_counts_are_exact(landing, con, monkeypatch):
     monkeypatch.setattr("pipelines.lib.quality.MAX_ISSUES_PER_RULE", 2)
-    extra = [f"C1,01/01/2010,Q,0{d}/07/2024," for d in range(1, 6)]
+    extra = [f"C1,01/01/2010,Q,0{d}/07/2024,0{d}/07/2024" for d in range(1, 6)]
     landing.extract_903("850", "2024-10-31", missing=_missing_with(extra))
     load_landing(con, landing.root, validate=QualityGate(con, None, SUITES))
     assert con.execute(

@@ -80,6 +80,9 @@ def test_status_is_replaced_atomically_and_leaves_no_temporary_file(landing, con
         "extract_status",
         "landing_problems",
         "volume_checks",
+        "dfe903_runs",
+        "dfe903_rules",
+        "dfe903_issues",
         "status_info",
     }
 
