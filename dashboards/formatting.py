@@ -11,6 +11,7 @@ NO_CASES = "no cases"
 NOT_SUPPLIED = "not supplied"
 NOT_PUBLISHED = "not published"
 NO_FIGURE = "no figure"
+SUPPRESSED = "suppressed"
 
 DEFAULT_DECIMALS = {"percent": 1, "count": 0, "rate": 1, "ratio": 1}
 UNIT_SUFFIX = {"percent": "%"}
@@ -61,12 +62,19 @@ def format_value(
     """A KPI value as shown: ``"82.5%"``, ``"no cases"``, ``"not supplied"``.
 
     A value whose denominator is 0 is "no cases", never 0 % (kpis.md); a KPI whose source
-    file was not supplied is "not supplied", never 0.
+    file was not supplied is "not supplied", never 0. Under disclosure control a small
+    count is "fewer than 6", and a figure hidden with it "suppressed".
     """
     if status == "not_supplied":
         return NOT_SUPPLIED
     if status == "no_cases":
         return NO_CASES
+    if status == "suppressed_small":  # disclosure control: a count of 1 to 5
+        from dashboards.disclosure import small_count_text
+
+        return small_count_text()
+    if status == "suppressed":  # hidden so that a small count cannot be worked out
+        return SUPPRESSED
     if is_missing(value):
         return NO_FIGURE
     text = format_number(value, decimals_for(unit, decimals))

@@ -11,6 +11,8 @@ LA_SELECT = "shell-la-select"
 LA_SELECT_WRAPPER = "shell-la-select-wrapper"
 FRESHNESS = "shell-freshness"
 NAV_LINK = "shell-nav-link"  # pattern type; index = page path
+SIGN_OUT_FORM = "shell-sign-out"
+SIGN_OUT_TOKEN = "shell-sign-out-token"
 
 # ##### Grids (pattern types; index = grid name)
 GRID = "grid"

@@ -15,10 +15,10 @@ import pandas as pd
 
 from dashboards import formatting as fmt
 from dashboards import scoring
-from dashboards.data import LA_TOTAL, TRAILING_DISTRICTS
+from dashboards.data import LA_TOTAL, LAST_DISTRICT_COLUMN, TRAILING_DISTRICTS
 
 #: Action lists whose children also belong to the district of their last allocation.
-LAST_DISTRICT_LISTS = {"cla_unallocated": "last_district"}
+LAST_DISTRICT_LISTS = LAST_DISTRICT_COLUMN
 
 
 def is_place(district: str) -> bool:
