@@ -30,7 +30,7 @@ import flask
 
 from dashboards import data, warmup
 from dashboards.auth import web
-from dashboards.auth.auditlog import audit
+from dashboards.auth.auditlog import AuditLog, audit
 from dashboards.auth.context import current_principal
 from dashboards.auth.errors import NotAllowed
 from dashboards.auth.roles import Access
@@ -38,14 +38,18 @@ from dashboards.components import grid, messages, shell
 from pipelines.settings import SecuritySettings, get_security_settings, get_settings
 
 HERE = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
 TITLE = "Children's social care performance"
 
 
 def create_app(
-    serving_path: str | Path | None = None, security: SecuritySettings | None = None
+    serving_path: str | Path | None = None,
+    security: SecuritySettings | None = None,
+    audit_log: AuditLog | None = None,
 ) -> dash.Dash:
     """A Dash app reading the snapshot at ``serving_path`` (default: the settings' one),
-    behind the sign-in of ``security`` (default: the settings' one)."""
+    behind the sign-in of ``security`` (default: the settings' one), writing to the audit
+    log of ``security`` (or ``audit_log``)."""
     app = dash.Dash(
         # This module's name, not the package's: under pytest ``tests/dashboards`` can shadow
         # the package as a namespace package without a file, and Flask needs a file.
@@ -64,7 +68,7 @@ def create_app(
     data.init_app(app.server)
     app.layout = shell.shell_layout
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
-    keeper = web.init_app(app, security or get_security_settings())
+    keeper = web.init_app(app, security or get_security_settings(), audit_store=audit_log)
     shell.register_callbacks(app)
     grid.register_callbacks(app)
     keeper.callback_access.update(dict.fromkeys(app.callback_map, Access.SIGNED_IN))
@@ -127,9 +131,18 @@ def create_server(warm: bool = True) -> flask.Flask:
     false, starts a background thread that warms its caches whenever a new snapshot is
     published (``dashboards.warmup``), so the first view after a publish is fast too."""
     app = create_app()
+    keeper = app.server.extensions[web.EXTENSION]
+    if not logging.getLogger().handlers:  # gunicorn's error log shows what was warmed
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    keeper.audit_log.purge()  # rows past the retention period (CSC_AUDIT_RETENTION_DAYS)
+    if not keeper.store.accounts() and keeper.role_map is None:
+        log.warning(
+            "nobody can sign in yet: add an account (csc-users add NAME --role ROLE --la CODE) "
+            "or configure single sign-on (docs/security.md)"
+        )
+    if keeper.settings.demo:
+        log.warning("DEMO MODE: demo accounts, synthetic data; answering 127.0.0.1 only")
     warmup.settle_heap()
     if warm:
-        if not logging.getLogger().handlers:  # gunicorn's error log shows what was warmed
-            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         app.server.extensions["csc_warmer"] = warmup.start(app)
     return app.server

@@ -251,13 +251,15 @@ class _Version:
         out from this version, such as the board's disclosure-controlled KPI values)."""
         with self._make_lock:
             if name not in self._made:
-                frame = build()  # noqa: F841 (DuckDB reads it by name)
+                frame = build()  # DuckDB reads it by name below
                 casts = ", ".join(
                     f"cast({c} as date) as {c}"
                     for c in ("period_start", "period_end")
                     if c in frame.columns
                 )
-                select = f"select * replace ({casts}) from frame" if casts else "select * from frame"
+                select = (
+                    f"select * replace ({casts}) from frame" if casts else "select * from frame"
+                )
                 with self._lock:
                     cursor = self._con.cursor()
                 try:
@@ -660,6 +662,18 @@ def kpi_values(
         "end": None if end is None else pd.Timestamp(end).date(),
     }
     return _kpi_query(la, _sql("kpi_values"), params, what="kpi_values")
+
+
+def kpi_table(la: str) -> pd.DataFrame:
+    """Every KPI value of ``la``: the LA total and every district, breakdown and period."""
+    _require(Access.AGGREGATES, la, what="kpi_values")
+    if not has_table("marts.kpi_values"):
+        return _empty(["la_code", *KPI_VALUE_COLUMNS])
+    sql = (
+        "select * from marts.kpi_values where la_code = $la "
+        "order by kpi_id, period_type, period_end, district, breakdown"
+    )
+    return _kpi_query(la, sql, {"la": la}, what="kpi_values")
 
 
 def kpi_series(

@@ -118,6 +118,21 @@ DQ_CHILDREN_TABLE = "dq-issues-by-child"
 DQ_ROWS_TABLE = "dq-failing-rows"
 
 
+# ##### Administrators (/admin/audit, /admin/users)
+ADMIN_AUDIT_URL = "admin-audit-url"
+ADMIN_AUDIT_USER = "admin-audit-user"
+ADMIN_AUDIT_EVENT = "admin-audit-event"
+ADMIN_AUDIT_RESULT = "admin-audit-result"
+ADMIN_AUDIT_LA = "admin-audit-la"
+ADMIN_AUDIT_CHILD = "admin-audit-child"
+ADMIN_AUDIT_SINCE = "admin-audit-since"
+ADMIN_AUDIT_UNTIL = "admin-audit-until"
+ADMIN_AUDIT_MESSAGES = "admin-audit-messages"
+ADMIN_AUDIT_CONTENT = "admin-audit-content"
+ADMIN_AUDIT_TABLE = "audit-log"
+ADMIN_USERS_TABLE = "accounts"
+
+
 def grid(name: str) -> dict[str, str]:
     """Id of the AG Grid called ``name`` (also its CSV file name)."""
     return {"type": GRID, "index": name}

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from auth_helpers import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -36,12 +37,25 @@ def browser(chromium):
         browser.close()
 
 
+def browser_sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real sign-in page, as a person does."""
+    page.goto("/login")
+    page.get_by_label("Account name").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 @pytest.fixture(scope="module")
 def context(browser, live_server):
-    """One context per module, so the browser caches Dash's scripts between tests."""
+    """One context per module, so the browser caches Dash's scripts between tests; signed
+    in as the analyst (who may open every page) through the sign-in page."""
     context = browser.new_context(
         base_url=live_server, viewport={"width": 1400, "height": 1000}, accept_downloads=True
     )
+    page = context.new_page()
+    browser_sign_in(page, "analyst")
+    page.close()
     yield context
     context.close()
 
