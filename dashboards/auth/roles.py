@@ -53,6 +53,8 @@ ROLE_ACCESS: dict[Role, frozenset[Access]] = {
 }
 #: Roles whose child- and worker-level access stops at their districts.
 DISTRICT_SCOPED = frozenset({Role.MANAGER})
+#: What stops at a manager's districts (aggregates of every district are theirs to see).
+DISTRICT_ACCESS = frozenset({Access.CHILD_LEVEL, Access.WORKER_LEVEL})
 #: What each role is for, in words (the users page, csc-users, docs/security.md).
 ROLE_TEXT = {
     Role.BOARD: "Corporate Parenting Board: scorecard, KPI pages and board pack; "
@@ -157,8 +159,9 @@ class Principal:
                 continue
             if (
                 district is not None
+                and access in DISTRICT_ACCESS
                 and grant.districts is not None
-                and (district not in grant.districts)
+                and district not in grant.districts
             ):
                 continue
             return True
@@ -180,7 +183,7 @@ class Principal:
         found: set[str] = set()
         for grant in self.grants:
             if access in grant.access and grant.covers(la):
-                if grant.districts is None:
+                if grant.districts is None or access not in DISTRICT_ACCESS:
                     return None
                 found |= grant.districts
         return frozenset(found)
