@@ -150,11 +150,13 @@ class Gatekeeper:
             return None
         who = self.session_principal()
         if who is None:
-            if request.method in ("GET", "HEAD") and not path.startswith("/_dash"):
+            if request.method in ("GET", "HEAD") and not path.startswith("/_"):
                 target = path + (
                     f"?{request.query_string.decode()}" if request.query_string else ""
                 )
-                return flask.redirect(flask.url_for("csc_auth.login", next=target))
+                # No body: werkzeug's would repeat the address asked for (a child's id).
+                location = flask.url_for("csc_auth.login", next=target)
+                return flask.Response(status=302, headers={"Location": location})
             return _json({"error": "Sign in first."}, 401)
         flask.g.setdefault(G_PRINCIPAL, who)
         if request.method not in ("GET", "HEAD") and not _same_origin(request):
@@ -162,7 +164,7 @@ class Gatekeeper:
             return _json({"error": "Cross-origin requests are refused."}, 403)
         if path == CALLBACK_PATH:
             return self._check_callback(who)
-        if request.method in ("GET", "HEAD") and not path.startswith("/_dash"):
+        if request.method in ("GET", "HEAD") and not path.startswith("/_"):
             return self._check_page(who, path)
         return None
 
