@@ -972,7 +972,7 @@ def _child_visible(who: Principal, la: str, child: str) -> bool:
 
 def _check_child(la: str, child: str, what: str) -> Principal:
     _child_level(what)
-    who = _require(Access.CHILD_LEVEL, la, what=what)
+    who = _require(Access.CHILD_LEVEL, what=what)
     if not _child_visible(who, la, child):
         # The same words whether the child exists or not: no way to learn who does.
         raise deny(f"There is no child “{child}” you may see in LA {la}.", what=what,

@@ -19,8 +19,10 @@ ADMIN = user("x", ["admin"], None)
     [
         (BOARD, {Access.AGGREGATES}),
         (MANAGER, {Access.AGGREGATES, Access.CHILD_LEVEL, Access.WORKER_LEVEL}),
-        (ANALYST, {Access.AGGREGATES, Access.CHILD_LEVEL, Access.WORKER_LEVEL,
-                   Access.DATA_QUALITY}),  # fmt: skip
+        (
+            ANALYST,
+            {Access.AGGREGATES, Access.CHILD_LEVEL, Access.WORKER_LEVEL, Access.DATA_QUALITY},
+        ),  # fmt: skip
         (ENGINEER, {Access.AGGREGATES, Access.DATA_QUALITY}),
         (ADMIN, {Access.ADMIN}),
     ],
@@ -75,8 +77,12 @@ ROLE_MAP = {
     "claim": "roles",
     "grant": [
         {"value": "CSC.Board", "role": "board", "las": ["850"]},
-        {"value": "CSC.Manager.Winchester", "role": "manager", "las": ["850"],
-         "districts": ["Winchester"]},  # fmt: skip
+        {
+            "value": "CSC.Manager.Winchester",
+            "role": "manager",
+            "las": ["850"],
+            "districts": ["Winchester"],
+        },  # fmt: skip
         {"value": "CSC.Analyst", "role": "analyst", "las": ["*"]},
     ],
 }
@@ -85,8 +91,12 @@ ROLE_MAP = {
 def test_sso_claims_map_to_grants():
     role_map = oidc.parse_role_map(ROLE_MAP)
     who = oidc.principal_for(
-        {"sub": "u1", "preferred_username": "jo@council.gov.uk", "roles": ["CSC.Manager.Winchester",
-         "Other.App"]}, role_map  # fmt: skip
+        {
+            "sub": "u1",
+            "preferred_username": "jo@council.gov.uk",
+            "roles": ["CSC.Manager.Winchester", "Other.App"],
+        },
+        role_map,  # fmt: skip
     )
     assert who.name == "jo@council.gov.uk" and who.get_id() == "oidc:u1"
     assert who.can(Access.CHILD_LEVEL, "850", "Winchester")
@@ -95,10 +105,17 @@ def test_sso_claims_map_to_grants():
         Access.DATA_QUALITY, "999"
     )
     assert oidc.principal_for({"sub": "u3", "roles": ["Other.App"]}, role_map) is None
-    assert oidc.principal_from_json(
-        {"name": who.name, "display_name": who.display_name, "auth_id": who.get_id(),
-         "grants": oidc.grants_to_json(who)}  # fmt: skip
-    ) == who
+    assert (
+        oidc.principal_from_json(
+            {
+                "name": who.name,
+                "display_name": who.display_name,
+                "auth_id": who.get_id(),
+                "grants": oidc.grants_to_json(who),
+            }  # fmt: skip
+        )
+        == who
+    )
 
 
 @pytest.mark.parametrize(

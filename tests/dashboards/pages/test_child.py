@@ -103,7 +103,10 @@ def test_a_child_of_another_la_points_there(callbacks):
 
 def test_an_unknown_la_falls_back_to_the_first_and_says_so(callbacks):
     text = text_of(callbacks.route("/child/C001", "?la=999"))
-    assert "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead." in text
+    assert (
+        "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead."
+        in text
+    )
     assert "Child C001" in text
 
 

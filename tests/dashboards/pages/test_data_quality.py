@@ -140,12 +140,18 @@ def test_the_query_string_filters_the_page(callbacks):
 @pytest.mark.parametrize(
     ("search", "message"),
     [
-        ("?la=999", "LA “999” is not available to you (not in your scope, or not in the data): showing all your LAs instead."),
+        (
+            "?la=999",
+            "LA “999” is not available to you (not in your scope, or not in the data): showing all your LAs instead.",
+        ),
         ("?la=850&year=1999-00", "Unknown collection year “1999-00”: showing every year instead."),
         ("?severity=fatal", "Unknown severity “fatal”: showing errors and warnings instead."),
         ("?la=850&rule=501", "Unknown rule “501”: showing every rule instead."),
         ("?file=../../etc/passwd", "Unknown file “../../etc/passwd”: showing every file instead."),
-        ("?la=%27%20or%201=1--", "LA “' or 1=1--” is not available to you (not in your scope, or not in the data): showing all your LAs instead."),
+        (
+            "?la=%27%20or%201=1--",
+            "LA “' or 1=1--” is not available to you (not in your scope, or not in the data): showing all your LAs instead.",
+        ),
     ],
 )
 def test_a_bad_value_in_the_link_falls_back_and_says_so(callbacks, search, message):

@@ -187,7 +187,10 @@ def test_an_unknown_district_says_so_and_lists_the_las_districts(callbacks):
 
 def test_an_unknown_la_falls_back_to_the_first_and_says_so(callbacks):
     text = text_of(callbacks.route("/district/Winchester", "?la=999"))
-    assert "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead." in text
+    assert (
+        "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead."
+        in text
+    )
     assert "Action lists — as at 14 Feb 2025" in text
 
 
