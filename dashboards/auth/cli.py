@@ -108,7 +108,8 @@ def cmd_set(args: argparse.Namespace, store: UserStore) -> str:
         args.name,
         roles=args.role or None,
         las=_scope(args),
-        districts=args.district if args.district else "keep",
+        # districts belong to a manager's grant: gone with the manager role
+        districts=args.district or ("keep" if Role.MANAGER in roles else None),
         display_name=args.display_name,
     )
     _audit(f"set {account.username}", _describe(account))
