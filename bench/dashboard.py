@@ -337,9 +337,15 @@ def _run(app, password: str, snapshot: Path, la: str | None, repeat: int) -> dic
                 call()
                 unsigned = _stats(_time(call, repeat, cold=False))
             ratio = round(cold["p95_ms"] / warm["p95_ms"], 1) if warm["p95_ms"] else None
-            result = {"kind": kind, "name": name, "cold": cold, "warm": warm,
-                      "cold_vs_warm_p95": ratio, "warm_without_sign_in": unsigned,
-                      "sign_in_cost_p95_ms": round(warm["p95_ms"] - unsigned["p95_ms"], 1)}  # fmt: skip
+            result = {
+                "kind": kind,
+                "name": name,
+                "cold": cold,
+                "warm": warm,
+                "cold_vs_warm_p95": ratio,
+                "warm_without_sign_in": unsigned,
+                "sign_in_cost_p95_ms": round(warm["p95_ms"] - unsigned["p95_ms"], 1),
+            }
             if as_board is not None:
                 as_board()
                 result["board_warm"] = _stats(_time(as_board, repeat, cold=False))
@@ -447,9 +453,11 @@ def main(argv: list[str] | None = None) -> dict | None:
         f"{report['snapshot']} ({report['snapshot_mb']} MB, {report['kpi_values_rows']:,} KPI "
         f"values), LA {report['la']}, {report['repeat']} runs each, {report['cpus']} CPUs"
     )
-    print(f"{'request':<64} {'cold med':>9} {'cold p95':>9} {'warm med':>9} {'warm p95':>9} "
-          f"{'cold/warm':>9} {'÷ /':>9} {'warmed p95':>11} {'no sign-in p95':>15} "
-          f"{'board p95':>10}")  # fmt: skip
+    print(
+        f"{'request':<64} {'cold med':>9} {'cold p95':>9} {'warm med':>9} {'warm p95':>9} "
+        f"{'cold/warm':>9} {'÷ /':>9} {'warmed p95':>11} {'no sign-in p95':>15} "
+        f"{'board p95':>10}"
+    )
     for r in report["requests"]:
         board = r.get("board_warm", {}).get("p95_ms")
         print(

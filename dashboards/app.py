@@ -98,9 +98,15 @@ def guard_page(page: dict[str, Any]) -> None:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         who = current_principal()
         if who is None or not who.can(access):
-            audit("denied", result="denied", what=page.get("path_template") or page["path"],
-                  la=kwargs.get("la"), district=kwargs.get("district"),
-                  child=kwargs.get("child_id"), detail=f"page needs {access}")  # fmt: skip
+            audit(
+                "denied",
+                result="denied",
+                what=page.get("path_template") or page["path"],
+                la=kwargs.get("la"),
+                district=kwargs.get("district"),
+                child=kwargs.get("child_id"),
+                detail=f"page needs {access}",
+            )
             return messages.not_available(page["name"], access, who)
         try:
             return layout(*args, **kwargs)

@@ -131,8 +131,9 @@ def deny(
     child: str | None = None,
 ) -> NotAllowed:
     """Audit a refused read and return the error to raise."""
-    audit("denied", result="denied", what=what, la=la, district=district, child=child,
-          detail=message)  # fmt: skip
+    audit(
+        "denied", result="denied", what=what, la=la, district=district, child=child, detail=message
+    )
     return NotAllowed(message, what=what, la=la, district=district, child=child)
 
 
@@ -141,8 +142,9 @@ def _require(access: Access, la: str | None = None, *, what: str) -> Principal:
     who = principal()
     if not who.can(access, la):
         where = f" for LA {la}" if la is not None else ""
-        raise deny(f"Your role does not give {access.value.replace('_', ' ')}{where}.",
-                   what=what, la=la)  # fmt: skip
+        raise deny(
+            f"Your role does not give {access.value.replace('_', ' ')}{where}.", what=what, la=la
+        )
     return who
 
 
@@ -492,8 +494,7 @@ def memo(fn: Callable[..., T]) -> Callable[..., T]:
     def cached(*args: Any) -> T:
         with consistent():
             view = _view_key(principal(), frozenset(_snapshot_las()))
-            key = ("memo", snapshot_version(), fn.__module__, fn.__qualname__, _freeze(args),
-                   view)  # fmt: skip
+            key = ("memo", snapshot_version(), fn.__module__, fn.__qualname__, _freeze(args), view)
 
             def compute() -> T:
                 token = _in_memo.set(True)
@@ -932,8 +933,13 @@ def action_list_counts(la: str) -> pd.DataFrame:
         if extra and extra in frame.columns:
             places |= set(frame[extra].dropna())
         for place in sorted(places):
-            out.append({"district": place, "list": name,
-                        "rows": int(in_district(frame, name, {place}).sum())})  # fmt: skip
+            out.append(
+                {
+                    "district": place,
+                    "list": name,
+                    "rows": int(in_district(frame, name, {place}).sum()),
+                }
+            )
     return pd.DataFrame(out, columns=["district", "list", "rows"])
 
 
@@ -975,8 +981,9 @@ def _check_child(la: str, child: str, what: str) -> Principal:
     who = _require(Access.CHILD_LEVEL, what=what)
     if not _child_visible(who, la, child):
         # The same words whether the child exists or not: no way to learn who does.
-        raise deny(f"There is no child “{child}” you may see in LA {la}.", what=what,
-                   la=la, child=child)  # fmt: skip
+        raise deny(
+            f"There is no child “{child}” you may see in LA {la}.", what=what, la=la, child=child
+        )
     return who
 
 
@@ -1174,8 +1181,13 @@ def dq_issues(
         return _empty(DQ_ISSUE_COLUMNS)
     params = {"la": la, "year": year, "severity": severity, "rule": rule, "file": file}
     frame = _only(_status_query(_sql("dq_issues"), params), allowed)
-    audit("view", what=what, la=la or LA_TOTAL, rows=len(frame),
-          detail=", ".join(f"{k}={v}" for k, v in params.items() if v and k != "la") or None)  # fmt: skip
+    audit(
+        "view",
+        what=what,
+        la=la or LA_TOTAL,
+        rows=len(frame),
+        detail=", ".join(f"{k}={v}" for k, v in params.items() if v and k != "la") or None,
+    )
     return frame
 
 

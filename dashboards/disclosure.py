@@ -155,8 +155,9 @@ def _kpi_cells(frame: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for measure in ("numerator", "denominator"):
         counted = ~frame["kpi_id"].map(lambda k, m=measure: (k, m) in NOT_COUNTS)
-        part = frame.loc[counted, ["la_code", "kpi_id", "district", "breakdown",
-                                   "period_type", "period_end"]].copy()  # fmt: skip
+        part = frame.loc[
+            counted, ["la_code", "kpi_id", "district", "breakdown", "period_type", "period_end"]
+        ].copy()
         scale = frame.loc[counted, "kpi_id"].map(lambda k, m=measure: SCALE.get((k, m), 1.0))
         part["count"] = pd.to_numeric(frame.loc[counted, measure], errors="coerce") / scale
         part["measure"] = measure
@@ -169,8 +170,9 @@ def kpi_relations() -> list[Relation]:
     common = ("la_code", "kpi_id", "period_type", "period_end", "measure")
     out = [Relation(by=(*common, "breakdown"), column="district", total=LA_TOTAL)]
     for total, members in BREAKDOWN_FAMILIES.items():
-        out.append(Relation(by=(*common, "district"), column="breakdown", total=total,
-                            members=members))  # fmt: skip
+        out.append(
+            Relation(by=(*common, "district"), column="breakdown", total=total, members=members)
+        )
     return out
 
 

@@ -208,9 +208,14 @@ def export(
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, indent=2)
     with acting_as(who):
-        auditlog.audit("export", what="pseudonymised extract", la=la,
-                       rows=files["kpi_members.csv"],
-                       detail=f"{out} key {pseudo.key_id}", user=f"os:{getpass.getuser()}")  # fmt: skip
+        auditlog.audit(
+            "export",
+            what="pseudonymised extract",
+            la=la,
+            rows=files["kpi_members.csv"],
+            detail=f"{out} key {pseudo.key_id}",
+            user=f"os:{getpass.getuser()}",
+        )
     return manifest
 
 
@@ -235,17 +240,23 @@ def main(argv: list[str] | None = None) -> int:
         pseudo = Pseudonymiser.from_settings(settings)
         with data.use_snapshot(args.serving or get_settings().serving_path):
             manifest = export(
-                args.la, out, pseudo, kpis=args.kpi, since=args.since,
+                args.la,
+                out,
+                pseudo,
+                kpis=args.kpi,
+                since=args.since,
                 disclosure_control=args.disclosure_control,
-            )  # fmt: skip
+            )
     except (ExportError, keys.KeyError_, data.NoSnapshot) as err:
         print(f"csc-export: {err}", file=sys.stderr)
         return 2
     finally:
         auditlog.use_log(None)
     rows = ", ".join(f"{name} {count:,} rows" for name, count in manifest["files"].items())
-    print(f"Wrote {out} ({rows}; key {manifest['key_id']}). Pseudonymised data is still "
-          "personal data: share it only under the agreement, never with the key.")  # fmt: skip
+    print(
+        f"Wrote {out} ({rows}; key {manifest['key_id']}). Pseudonymised data is still "
+        "personal data: share it only under the agreement, never with the key."
+    )
     return 0
 
 

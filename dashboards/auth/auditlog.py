@@ -54,9 +54,21 @@ create index if not exists audit_user on audit (user, at);
 create index if not exists audit_child on audit (child, at);
 """
 COLUMNS = [
-    "id", "at", "user", "roles", "event", "what", "la", "district", "child", "result",
-    "detail", "rows", "client", "pid",
-]  # fmt: skip
+    "id",
+    "at",
+    "user",
+    "roles",
+    "event",
+    "what",
+    "la",
+    "district",
+    "child",
+    "result",
+    "detail",
+    "rows",
+    "client",
+    "pid",
+]
 
 
 @dataclass(frozen=True)
@@ -108,10 +120,23 @@ class AuditLog:
     def append(self, events: Iterable[Event]) -> int:
         """Write ``events`` in one transaction; how many."""
         rows = [
-            (_now(), e.user, e.roles, e.event, e.what, e.la, e.district, e.child, e.result,
-             e.detail, e.rows, e.client, os.getpid())
+            (
+                _now(),
+                e.user,
+                e.roles,
+                e.event,
+                e.what,
+                e.la,
+                e.district,
+                e.child,
+                e.result,
+                e.detail,
+                e.rows,
+                e.client,
+                os.getpid(),
+            )
             for e in events
-        ]  # fmt: skip
+        ]
         if not rows:
             return 0
         con = self._connect()

@@ -91,8 +91,14 @@ def cmd_add(args: argparse.Namespace, store: UserStore) -> str:
         raise CliError("give the LAs this account covers: --la CODE (repeat) or --all-las")
     roles = [Role(r) for r in args.role]
     _check_manager(roles, args.district)
-    account = store.add(args.name, read_password(), args.role, las, args.district,  # type: ignore[arg-type]
-                        args.display_name or "")  # fmt: skip
+    account = store.add(
+        args.name,
+        read_password(),
+        args.role,
+        las,
+        args.district,  # type: ignore[arg-type]
+        args.display_name or "",
+    )
     _audit(f"add {account.username}", _describe(account))
     return f"Added {_describe(account)}"
 

@@ -179,9 +179,17 @@ class UserStore:
             self._connect().execute(
                 "insert into users (username, display_name, password_hash, roles, las, "
                 "districts, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, display_name, _HASHER.hash(password), json.dumps([r.value for r in parsed]),
-                 _json_list(las), _json_list(districts), now, now),
-            )  # fmt: skip
+                (
+                    name,
+                    display_name,
+                    _HASHER.hash(password),
+                    json.dumps([r.value for r in parsed]),
+                    _json_list(las),
+                    _json_list(districts),
+                    now,
+                    now,
+                ),
+            )
         except sqlite3.IntegrityError:
             raise UserError(f"account {name!r} exists already (use set or reset)") from None
         return self._must(name)

@@ -107,8 +107,11 @@ class Gatekeeper:
         if now - seen_at > idle or now - login_at > self.settings.session_max_hours * 3600:
             who = flask_login.current_user
             flask.g.pop(G_PRINCIPAL, None)
-            audit("session_expired", user=who.get_id(),
-                  detail="idle" if now - seen_at > idle else "lifetime")  # fmt: skip
+            audit(
+                "session_expired",
+                user=who.get_id(),
+                detail="idle" if now - seen_at > idle else "lifetime",
+            )
             flask_login.logout_user()
             flask.session.clear()
             return None
@@ -173,12 +176,12 @@ class Gatekeeper:
         output = body.get("output") if isinstance(body, dict) else None
         access = self.access_of_callback(str(output))
         if access is None:
-            audit("denied", result="denied", what=f"callback:{output}",
-                  detail="no such callback")  # fmt: skip
+            audit("denied", result="denied", what=f"callback:{output}", detail="no such callback")
             return _json({"error": "No such callback."}, 403)
         if not who.can(access):
-            audit("denied", result="denied", what=f"callback:{output}",
-                  detail=f"needs {access.value}")  # fmt: skip
+            audit(
+                "denied", result="denied", what=f"callback:{output}", detail=f"needs {access.value}"
+            )
             return _json({"error": "Not available to your role."}, 403)
         return None
 
@@ -346,24 +349,37 @@ def login():
     if flask.request.method == "GET":
         if keeper.session_principal() is not None:
             return flask.redirect(safe_next(flask.request.args.get("next")))
-        notes = {"signed_out": ("You have signed out.", "success"),
-                 "expired": ("Your session ended. Sign in again.", "info")}  # fmt: skip
+        notes = {
+            "signed_out": ("You have signed out.", "success"),
+            "expired": ("Your session ended. Sign in again.", "info"),
+        }
         note = next((notes[k] for k in notes if k in flask.request.args), ("", "danger"))
         return _login_page(note[0], note[1])
     form = SignInForm()
     username = (flask.request.form.get("username") or "").strip()
     if not form.validate_on_submit():
-        audit("sign_in", result="failed", what="local", user=f"local:{username[:64]}",
-              detail="form not valid (CSRF token or fields)")  # fmt: skip
-        return _login_page("The form expired or was incomplete. Please try again.", status=400,
-                           username=username)  # fmt: skip
+        audit(
+            "sign_in",
+            result="failed",
+            what="local",
+            user=f"local:{username[:64]}",
+            detail="form not valid (CSRF token or fields)",
+        )
+        return _login_page(
+            "The form expired or was incomplete. Please try again.", status=400, username=username
+        )
     result = keeper.store.verify(username, form.password.data or "", flask.request.remote_addr)
     if result.account is None:
         message = REASONS[result.reason or "bad_credentials"].format(
             minutes=result.retry_after_minutes
         )
-        audit("sign_in", result="denied" if result.reason == "disabled" else "failed",
-              what="local", user=f"local:{username[:64].lower()}", detail=result.reason)  # fmt: skip
+        audit(
+            "sign_in",
+            result="denied" if result.reason == "disabled" else "failed",
+            what="local",
+            user=f"local:{username[:64].lower()}",
+            detail=result.reason,
+        )
         status = 429 if result.reason in ("locked", "client_blocked") else 401
         return _login_page(message, status=status, username=username)
     keeper.sign_in(result.account.principal(), "local")
@@ -429,15 +445,24 @@ def oidc_callback():
     claims = token.get("userinfo") or {}
     who = oidc.principal_for(claims, keeper.role_map)
     if who is None:
-        audit("sign_in", result="denied", what="oidc", user=f"oidc:{claims.get('sub')}",
-              detail=f"no role: {keeper.role_map.claim} = {sorted(oidc.claim_values(claims, keeper.role_map.claim))}")  # fmt: skip
+        audit(
+            "sign_in",
+            result="denied",
+            what="oidc",
+            user=f"oidc:{claims.get('sub')}",
+            detail=f"no role: {keeper.role_map.claim} = {sorted(oidc.claim_values(claims, keeper.role_map.claim))}",
+        )
         return _login_page(
             "Your account has no role in this dashboard. Ask your administrator to give you one.",
             status=403,
         )
     target = safe_next(flask.session.get("csc_next"))
-    stored = {"name": who.name, "display_name": who.display_name, "auth_id": who.get_id(),
-              "grants": oidc.grants_to_json(who)}  # fmt: skip
+    stored = {
+        "name": who.name,
+        "display_name": who.display_name,
+        "auth_id": who.get_id(),
+        "grants": oidc.grants_to_json(who),
+    }
     keeper.sign_in(who, "oidc", stored)
     return flask.redirect(target)
 

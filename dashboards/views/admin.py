@@ -98,12 +98,18 @@ def resolve(query: Mapping[str, Any]) -> AuditState:
     state = AuditState(messages=notes)
     state.user = (urlstate.first(query.get("user")) or "")[:128] or None
     state.child = (urlstate.first(query.get("child")) or "")[:64] or None
-    state.event = urlstate.pick("event", query.get("event"), [urlstate.ALL, *events],
-                                urlstate.ALL, notes) or urlstate.ALL  # fmt: skip
-    state.result = urlstate.pick("result", query.get("result"), list(RESULTS), urlstate.ALL,
-                                 notes) or urlstate.ALL  # fmt: skip
-    state.la = urlstate.pick("local authority", query.get("la"), [urlstate.ALL, *las],
-                             urlstate.ALL, notes) or urlstate.ALL  # fmt: skip
+    state.event = (
+        urlstate.pick("event", query.get("event"), [urlstate.ALL, *events], urlstate.ALL, notes)
+        or urlstate.ALL
+    )
+    state.result = (
+        urlstate.pick("result", query.get("result"), list(RESULTS), urlstate.ALL, notes)
+        or urlstate.ALL
+    )
+    state.la = (
+        urlstate.pick("local authority", query.get("la"), [urlstate.ALL, *las], urlstate.ALL, notes)
+        or urlstate.ALL
+    )
     state.since = _date("from", query.get("since"), notes)
     state.until = _date("to", query.get("until"), notes)
     return state
@@ -131,9 +137,13 @@ def render(state: AuditState) -> tuple[list, list]:
     retention = gatekeeper().settings.audit_retention_days
     summary = (
         f"{len(found):,} rows, newest first"
-        + (f" (the first {ROW_LIMIT:,}: narrow the filters for older ones)" if len(found) >= ROW_LIMIT else "")
+        + (
+            f" (the first {ROW_LIMIT:,}: narrow the filters for older ones)"
+            if len(found) >= ROW_LIMIT
+            else ""
+        )
         + f". Rows are kept {retention:,} days (CSC_AUDIT_RETENTION_DAYS)."
-    )  # fmt: skip
+    )
     return messages.query_messages(state.messages), [
         html.P(summary),
         data_grid(ids.ADMIN_AUDIT_TABLE, found, AUDIT_COLUMNS, label="Audit log", column_size=None),

@@ -31,8 +31,13 @@ def resolve_la(raw: Any, notes: list[str], stored: str | None = None) -> str | N
     if stored is not None:
         if stored in las:
             return stored
-        audit("denied", result="denied", what="la", la=str(stored),
-              detail="page state named an LA outside the scope")  # fmt: skip
+        audit(
+            "denied",
+            result="denied",
+            what="la",
+            la=str(stored),
+            detail="page state named an LA outside the scope",
+        )
     value = urlstate.first(raw)
     if value is not None and value.lower() not in {la.lower() for la in las}:
         fallback = las[0] if las else None
@@ -40,8 +45,13 @@ def resolve_la(raw: Any, notes: list[str], stored: str | None = None) -> str | N
             f"LA “{value}” is not available to you (not in your scope, or not published)"
             + (f": showing LA {fallback} instead." if fallback else ".")
         )
-        audit("denied", result="denied", what="la", la=value,
-              detail="the link asked for an LA outside the scope")  # fmt: skip
+        audit(
+            "denied",
+            result="denied",
+            what="la",
+            la=value,
+            detail="the link asked for an LA outside the scope",
+        )
         return fallback
     return urlstate.resolve_la(raw, las, notes)
 
@@ -68,8 +78,14 @@ def is_mine(la: str | None, district: str, access: Access = Access.CHILD_LEVEL) 
 def refuse_district(district: str, la: str | None, notes: list[str], what: str) -> None:
     """Say (and audit) that the link's district is outside the user's scope."""
     notes.append(f"{district} is not in your scope: showing your districts instead.")
-    audit("denied", result="denied", what=what, la=la, district=district,
-          detail="the link asked for a district outside the scope")  # fmt: skip
+    audit(
+        "denied",
+        result="denied",
+        what=what,
+        la=la,
+        district=district,
+        detail="the link asked for a district outside the scope",
+    )
 
 
 @data.memo

@@ -133,8 +133,13 @@ def resolve(query: Mapping[str, Any]) -> urlstate.DataQualityState:
             f"LA “{asked}” is not available to you (not in your scope, or not in the data): "
             "showing all your LAs instead."
         )
-        audit("denied", result="denied", what="dq_rows", la=asked,
-              detail="the link asked for an LA outside the scope")  # fmt: skip
+        audit(
+            "denied",
+            result="denied",
+            what="dq_rows",
+            la=asked,
+            detail="the link asked for an LA outside the scope",
+        )
         query = {**query, "la": None}
     return urlstate.resolve_data_quality(
         query, las=las, years=_years, rules=_rules, files=_files, messages=notes
@@ -362,8 +367,12 @@ def download(query: Mapping[str, Any], kind: str) -> dict[str, Any]:
     state = resolve(query)
     rows = issues(state)
     name = f"dq-issues-{state.la.lower() if state.la == urlstate.ALL else state.la}"
-    audit("download", what=f"{name}.{'xlsx' if kind == 'excel' else 'csv'}",
-          la=state.value("la"), rows=len(rows))  # fmt: skip
+    audit(
+        "download",
+        what=f"{name}.{'xlsx' if kind == 'excel' else 'csv'}",
+        la=state.value("la"),
+        rows=len(rows),
+    )
     if kind == "excel":
         content = export.xlsx_bytes(rows, DOWNLOAD_COLUMNS, sheet="Failing rows", title=name)
         return dcc.send_bytes(content, f"{name}.xlsx", type=export.XLSX_MIMETYPE)

@@ -240,8 +240,12 @@ def download(la: str, kind: str = "csv") -> dict[str, Any]:
         raise data.deny(f"LA {la} is not in your scope.", what="scorecard_download", la=la)
     with acting_as(who.with_suppression()):
         rows, _ = frame(la)
-    audit("download", what=f"scorecard.{'xlsx' if kind == 'excel' else 'csv'}", la=la,
-          detail="disclosure-controlled")  # fmt: skip
+    audit(
+        "download",
+        what=f"scorecard.{'xlsx' if kind == 'excel' else 'csv'}",
+        la=la,
+        detail="disclosure-controlled",
+    )
     table = rows.reindex(columns=CSV_COLUMNS)
     if kind == "excel":
         content = export.xlsx_bytes(table, sheet=f"Scorecard {la}", title=f"Scorecard LA {la}")

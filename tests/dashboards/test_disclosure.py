@@ -65,7 +65,7 @@ def test_groups_are_separate_and_a_group_without_total_is_left_alone():
             ("a", "South", 37),
             ("b", "North", 3),
             ("b", "South", 37),
-        ]  # fmt: skip
+        ]
     )
     why = suppress_cells(frame, "n", [DISTRICTS], 6).tolist()
     assert why == ["", PRIMARY, SECONDARY, PRIMARY, ""]
@@ -76,22 +76,21 @@ def test_secondary_suppression_carries_across_two_relations():
     # North/home is hidden, which exposes the home column, so South/home is hidden ...
     rows = []
     for district, care, home in [("North", 2, 10), ("South", 20, 12)]:
-        rows += [(district, "care", care), (district, "home", home),
-                 (district, "all", care + home)]  # fmt: skip
+        rows += [(district, "care", care), (district, "home", home), (district, "all", care + home)]
     rows += [("ALL", "care", 22), ("ALL", "home", 22), ("ALL", "all", 44)]
     frame = pd.DataFrame(rows, columns=["district", "breakdown", "n"])
     relations = [
         Relation(by=("breakdown",), column="district", total="ALL"),
         Relation(
             by=("district",), column="breakdown", total="all", members=frozenset({"care", "home"})
-        ),  # fmt: skip
+        ),
     ]
     why = dict(
         zip(
             zip(frame["district"], frame["breakdown"], strict=True),
             suppress_cells(frame, "n", relations, 6),
             strict=True,
-        )  # fmt: skip
+        )
     )
     hidden = {cell for cell, w in why.items() if w}
     assert why[("North", "care")] == PRIMARY
@@ -104,15 +103,34 @@ def test_secondary_suppression_carries_across_two_relations():
 
 def kpi_rows(kpi: str, rows: list[tuple], breakdown: str = "all") -> list[tuple]:
     return [
-        ("850", d, breakdown, "month", pd.Timestamp("2025-01-31"), kpi, num, den,
-         None if num is None else (num if den is None else 100 * num / den if den else None),
-         "ok")
+        (
+            "850",
+            d,
+            breakdown,
+            "month",
+            pd.Timestamp("2025-01-31"),
+            kpi,
+            num,
+            den,
+            None if num is None else (num if den is None else 100 * num / den if den else None),
+            "ok",
+        )
         for d, num, den in rows
-    ]  # fmt: skip
+    ]
 
 
-COLUMNS = ["la_code", "district", "breakdown", "period_type", "period_end", "kpi_id",
-           "numerator", "denominator", "value", "status"]  # fmt: skip
+COLUMNS = [
+    "la_code",
+    "district",
+    "breakdown",
+    "period_type",
+    "period_end",
+    "kpi_id",
+    "numerator",
+    "denominator",
+    "value",
+    "status",
+]
 
 
 def test_kpi_values_hide_small_counts_and_the_percentages_they_make():
@@ -143,7 +161,7 @@ def test_fte_and_population_are_not_counts_but_a_rate_of_few_children_is_hidden(
         + kpi_rows(
             "cla_rate_per_10k",
             [("ALL", 500_000, 10_000), ("North", 30_000, 4_000), ("South", 470_000, 6_000)],
-        ),  # fmt: skip
+        ),
         columns=COLUMNS,
     )
     out = disclosure.suppress_kpi_values(frame, limit=6).set_index(["kpi_id", "district"])

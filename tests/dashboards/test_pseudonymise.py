@@ -87,8 +87,12 @@ def test_ids_become_pseudonyms_and_dates_of_birth_months(monkeypatch, serving, t
     for identifier in ("C001", "C002", "C006", "SW10", "SW11", "2013-05-17", "A123456789012"):
         assert identifier not in text, identifier
     assert "upn" not in children[0] and "dob" not in children[0]
-    assert {p.name for p in out.iterdir()} == {"kpi_values.csv", "kpi_members.csv",
-                                              "children.csv", "manifest.json"}  # fmt: skip
+    assert {p.name for p in out.iterdir()} == {
+        "kpi_values.csv",
+        "kpi_members.csv",
+        "children.csv",
+        "manifest.json",
+    }
     assert all(p.stat().st_mode & 0o077 == 0 for p in out.iterdir())
     assert out.stat().st_mode & 0o077 == 0
     manifest = json.loads((out / "manifest.json").read_text())

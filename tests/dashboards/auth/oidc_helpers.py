@@ -33,12 +33,18 @@ districts = ["Winchester"]
 """
 #: sub -> claims of the provider's users.
 USERS = {
-    "board-member": {"preferred_username": "board.member@council.example", "name": "Board Member",
-                     "roles": ["CSC.Board"]},
-    "winchester-manager": {"preferred_username": "wm@council.example", "name": "W Manager",
-                           "roles": ["CSC.Manager.Winchester", "Other.App"]},
+    "board-member": {
+        "preferred_username": "board.member@council.example",
+        "name": "Board Member",
+        "roles": ["CSC.Board"],
+    },
+    "winchester-manager": {
+        "preferred_username": "wm@council.example",
+        "name": "W Manager",
+        "roles": ["CSC.Manager.Winchester", "Other.App"],
+    },
     "stranger": {"preferred_username": "stranger@council.example", "roles": ["Other.App"]},
-}  # fmt: skip
+}
 
 
 @contextlib.contextmanager
@@ -64,7 +70,10 @@ def with_oidc(security, issuer: str, folder: Path):
         security,
         auth_dir=folder,
         oidc=OidcSettings(
-            issuer=issuer, client_id="csc-dashboard", client_secret="test-secret",
-            roles_file=roles, label="Sign in with the council's account",
+            issuer=issuer,
+            client_id="csc-dashboard",
+            client_secret="test-secret",
+            roles_file=roles,
+            label="Sign in with the council's account",
         ),
-    )  # fmt: skip
+    )

@@ -75,12 +75,19 @@ def legit(component, prop):
     if prop in ("rowData", "virtualRowData", "columnDefs"):
         return []
     return {
-        ids.SCORECARD_LA: "850", ids.MISSING_LA: "850", ids.KPI_LA: "850",
-        ids.ACTIONS_LA: "850", ids.DISTRICT_LA: "850", ids.DQ_LA: "850",
-        ids.DISTRICT_NAME: "Winchester", ids.KPI_ID: "rhi_offered_pct",
-        ids.MISSING_DISTRICT: "Winchester", ids.ACTIONS_DISTRICT: "Winchester",
-        ids.KPI_DISTRICT: "Winchester", ids.PAGES_LOCATION: "/",
-    }.get(component)  # fmt: skip
+        ids.SCORECARD_LA: "850",
+        ids.MISSING_LA: "850",
+        ids.KPI_LA: "850",
+        ids.ACTIONS_LA: "850",
+        ids.DISTRICT_LA: "850",
+        ids.DQ_LA: "850",
+        ids.DISTRICT_NAME: "Winchester",
+        ids.KPI_ID: "rhi_offered_pct",
+        ids.MISSING_DISTRICT: "Winchester",
+        ids.ACTIONS_DISTRICT: "Winchester",
+        ids.KPI_DISTRICT: "Winchester",
+        ids.PAGES_LOCATION: "/",
+    }.get(component)
 
 
 def rule_for(key: str) -> set[str]:

@@ -12,12 +12,20 @@ from dashboards.auth.auditlog import AuditLog, Event
 
 def test_rows_are_kept_with_who_what_and_result_and_searched_newest_first(tmp_path):
     log = AuditLog(tmp_path / "audit.sqlite")
-    log.append([
-        Event("view", what="child_timeline", la="850", child="C001", user="local:m:0", rows=7),
-        Event("denied", result="denied", what="district_page", la="850",
-              district="Havant", user="local:m:0"),
-        Event("sign_in", user="local:a:0", client="10.0.0.1"),
-    ])  # fmt: skip
+    log.append(
+        [
+            Event("view", what="child_timeline", la="850", child="C001", user="local:m:0", rows=7),
+            Event(
+                "denied",
+                result="denied",
+                what="district_page",
+                la="850",
+                district="Havant",
+                user="local:m:0",
+            ),
+            Event("sign_in", user="local:a:0", client="10.0.0.1"),
+        ]
+    )
     assert [r["event"] for r in log.search()] == ["sign_in", "denied", "view"]
     assert [r["child"] for r in log.search(child="c00")] == ["C001"]
     assert [r["event"] for r in log.search(result="denied")] == ["denied"]

@@ -30,8 +30,18 @@ def run(argv: list[str], monkeypatch, password: str | None = None) -> int:
 
 
 def test_add_list_set_reset_disable_and_every_change_is_audited(auth, monkeypatch, capsys):
-    args = ["add", "alice", "--role", "manager", "--la", "850", "--district", "Winchester",
-            "--name", "Alice Smith"]  # fmt: skip
+    args = [
+        "add",
+        "alice",
+        "--role",
+        "manager",
+        "--la",
+        "850",
+        "--district",
+        "Winchester",
+        "--name",
+        "Alice Smith",
+    ]
     assert run(args, monkeypatch, "correct horse battery") == 0
     assert "Added alice: manager; 850; districts Winchester" in capsys.readouterr().out
     store = UserStore(auth / "users.sqlite")
@@ -48,7 +58,11 @@ def test_add_list_set_reset_disable_and_every_change_is_audited(auth, monkeypatc
     assert "alice: analyst; every LA (disabled)" in capsys.readouterr().out
     log = AuditLog(auth / "audit.sqlite")
     assert [r["what"] for r in log.search(event="user_admin")][::-1] == [
-        "add alice", "set alice", "reset alice", "disable alice"]  # fmt: skip
+        "add alice",
+        "set alice",
+        "reset alice",
+        "disable alice",
+    ]
     assert all(r["user"].startswith("os:") for r in log.search(event="user_admin"))
 
 
@@ -83,8 +97,13 @@ def test_demo_accounts_only_in_demo_mode_and_their_printed_passwords_work(
     assert run(["demo"], monkeypatch) == 0
     out = capsys.readouterr().out
     printed = dict(re.findall(r"^  \w+ +(demo-\w+) +(\S+) ", out, flags=re.M))
-    assert set(printed) == {"demo-board", "demo-manager", "demo-analyst", "demo-engineer",
-                            "demo-admin"}  # fmt: skip
+    assert set(printed) == {
+        "demo-board",
+        "demo-manager",
+        "demo-analyst",
+        "demo-engineer",
+        "demo-admin",
+    }
     store = UserStore(get_security_settings().users_path)
     for name, password in printed.items():
         assert store.verify(name, password, None).account is not None, name
@@ -96,10 +115,19 @@ def test_demo_accounts_only_in_demo_mode_and_their_printed_passwords_work(
 
 def test_the_console_script_is_installed_and_reads_the_password_from_stdin(auth):
     done = subprocess.run(
-        [str(__import__("pathlib").Path(sys.executable).with_name("csc-users")), "add",
-         "dave", "--role", "engineer", "--all-las"],  # fmt: skip
-        input="correct horse battery\n", capture_output=True, text=True, check=False,
+        [
+            str(__import__("pathlib").Path(sys.executable).with_name("csc-users")),
+            "add",
+            "dave",
+            "--role",
+            "engineer",
+            "--all-las",
+        ],
+        input="correct horse battery\n",
+        capture_output=True,
+        text=True,
+        check=False,
         env={**__import__("os").environ, "CSC_AUTH_DIR": str(auth)},
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     assert "correct horse battery" not in done.stdout + done.stderr

@@ -22,7 +22,7 @@ ADMIN = user("x", ["admin"], None)
         (
             ANALYST,
             {Access.AGGREGATES, Access.CHILD_LEVEL, Access.WORKER_LEVEL, Access.DATA_QUALITY},
-        ),  # fmt: skip
+        ),
         (ENGINEER, {Access.AGGREGATES, Access.DATA_QUALITY}),
         (ADMIN, {Access.ADMIN}),
     ],
@@ -82,7 +82,7 @@ ROLE_MAP = {
             "role": "manager",
             "las": ["850"],
             "districts": ["Winchester"],
-        },  # fmt: skip
+        },
         {"value": "CSC.Analyst", "role": "analyst", "las": ["*"]},
     ],
 }
@@ -96,7 +96,7 @@ def test_sso_claims_map_to_grants():
             "preferred_username": "jo@council.gov.uk",
             "roles": ["CSC.Manager.Winchester", "Other.App"],
         },
-        role_map,  # fmt: skip
+        role_map,
     )
     assert who.name == "jo@council.gov.uk" and who.get_id() == "oidc:u1"
     assert who.can(Access.CHILD_LEVEL, "850", "Winchester")
@@ -112,7 +112,7 @@ def test_sso_claims_map_to_grants():
                 "display_name": who.display_name,
                 "auth_id": who.get_id(),
                 "grants": oidc.grants_to_json(who),
-            }  # fmt: skip
+            }
         )
         == who
     )

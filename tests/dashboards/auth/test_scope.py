@@ -62,8 +62,13 @@ def test_caseloads_by_worker_stop_at_the_managers_districts():
 )
 def test_a_child_is_visible_in_the_managers_districts_on_the_date_shown(who, visible):
     seen = set()
-    for la, child in [("850", "C001"), ("850", "C002"), ("850", "C005"), ("850", "C006"),
-                      ("851", "P001")]:  # fmt: skip
+    for la, child in [
+        ("850", "C001"),
+        ("850", "C002"),
+        ("850", "C005"),
+        ("850", "C006"),
+        ("851", "P001"),
+    ]:
         try:
             as_(who, lambda la=la, child=child: data.child_events(la, child))
             seen.add(child)
@@ -132,10 +137,11 @@ def test_memoised_pages_are_kept_per_view_so_no_user_gets_anothers_result():
     for first, second in ((BOARD, analyst_850), (analyst_850, BOARD)):
         data.clear_cache()
         shown = {
-            who.name: rhi_offered(as_(who, lambda: district_view.comparison("850", None,
-                                                                            "Winchester")))["shown"]
+            who.name: rhi_offered(
+                as_(who, lambda: district_view.comparison("850", None, "Winchester"))
+            )["shown"]
             for who in (first, second)
-        }  # fmt: skip
+        }
         assert shown == {"board": "suppressed", "a850": "50.0%"}
 
 
@@ -144,5 +150,5 @@ def test_a_memoised_function_may_not_read_child_level_data():
     def careless(la):
         return len(data.action_list("rhi", la))
 
-    with pytest.raises(RuntimeError, match="inside a @data.memo function"):
+    with pytest.raises(RuntimeError, match=r"inside a @data\.memo function"):
         as_(ANALYST, lambda: careless("850"))

@@ -11,13 +11,17 @@ from auth_helpers import ORIGIN, PASSWORD, add_accounts, csrf_token, security_se
 
 CHILD_LAYOUT = {
     "output": ".._pages_content.children..._pages_store.data..",
-    "outputs": [{"id": "_pages_content", "property": "children"},
-                {"id": "_pages_store", "property": "data"}],
-    "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/child/C001"},
-               {"id": "_pages_location", "property": "search", "value": "?la=850"}],
+    "outputs": [
+        {"id": "_pages_content", "property": "children"},
+        {"id": "_pages_store", "property": "data"},
+    ],
+    "inputs": [
+        {"id": "_pages_location", "property": "pathname", "value": "/child/C001"},
+        {"id": "_pages_location", "property": "search", "value": "?la=850"},
+    ],
     "state": [],
     "changedPropIds": ["_pages_location.pathname"],
-}  # fmt: skip
+}
 
 
 def post_login(client, username, password, token=None):
@@ -31,8 +35,10 @@ def test_signing_in_through_the_form_opens_the_pages_and_sets_a_safe_cookie(app)
     client = app.server.test_client()
     assert client.get("/missing").headers["Location"] == "/login?next=/missing"
     token = csrf_token(client.get("/login?next=/missing").get_data(as_text=True))
-    response = client.post("/login", data={"username": "analyst", "password": PASSWORD,
-                                           "csrf_token": token, "next": "/missing"})  # fmt: skip
+    response = client.post(
+        "/login",
+        data={"username": "analyst", "password": PASSWORD, "csrf_token": token, "next": "/missing"},
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/missing"
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-csc_session=")
@@ -113,8 +119,11 @@ def test_callbacks_accept_only_same_origin_requests(app):
         assert response.status_code == 403, headers
     del client.environ_base["HTTP_ORIGIN"]
     assert client.post("/_dash-update-component", json=CHILD_LAYOUT).status_code == 403
-    referred = client.post("/_dash-update-component", json=CHILD_LAYOUT,
-                           headers={"Referer": "http://localhost/child/C001"})  # fmt: skip
+    referred = client.post(
+        "/_dash-update-component",
+        json=CHILD_LAYOUT,
+        headers={"Referer": "http://localhost/child/C001"},
+    )
     assert referred.status_code == 200
 
 
@@ -149,8 +158,10 @@ def test_after_signing_in_only_a_path_on_this_site_is_followed(app):
     client = app.server.test_client()
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
         token = csrf_token(client.get("/login").get_data(as_text=True))
-        response = client.post("/login", data={"username": "board", "password": PASSWORD,
-                                               "csrf_token": token, "next": target})  # fmt: skip
+        response = client.post(
+            "/login",
+            data={"username": "board", "password": PASSWORD, "csrf_token": token, "next": target},
+        )
         assert response.headers["Location"] == "/", target
         client = app.server.test_client()
 

@@ -13,8 +13,20 @@ from forge_helpers import callback_body, page_paths, router_body
 from dashboards.auth import web
 
 #: Every child id of the fixture snapshot and status file.
-CHILD_IDS = ["C001", "C002", "C003", "C005", "C006", "L001", "L002", "P001", "P002",
-             "Q001", "Q002", "Q009"]  # fmt: skip
+CHILD_IDS = [
+    "C001",
+    "C002",
+    "C003",
+    "C005",
+    "C006",
+    "L001",
+    "L002",
+    "P001",
+    "P002",
+    "Q001",
+    "Q002",
+    "Q009",
+]
 
 
 def no_child_id(text: str) -> None:
@@ -56,8 +68,12 @@ def test_every_callback_answers_401_to_nobody(app, anonymous, callback_keys):
 
 
 def test_every_dash_endpoint_and_download_needs_a_signed_in_user(app, anonymous):
-    for path in ("/_dash-layout", "/_dash-dependencies", "/_reload-hash",
-                 "/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m.js"):  # fmt: skip
+    for path in (
+        "/_dash-layout",
+        "/_dash-dependencies",
+        "/_reload-hash",
+        "/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m.js",
+    ):
         response = anonymous.get(path)
         assert response.status_code == 401, path
         no_child_id(response.get_data(as_text=True))
@@ -79,8 +95,12 @@ def test_a_callback_added_outside_a_page_is_refused_to_everyone(make_app, tmp_pa
     def sneaky(_n):  # pragma: no cover - never called
         return "leak"
 
-    body = {"output": "sneaky-out.children", "outputs": {"id": "sneaky-out",
-            "property": "children"}, "inputs": [{"id": "sneaky-in", "property": "n_clicks",
-            "value": 1}], "state": [], "changedPropIds": ["sneaky-in.n_clicks"]}  # fmt: skip
+    body = {
+        "output": "sneaky-out.children",
+        "outputs": {"id": "sneaky-out", "property": "children"},
+        "inputs": [{"id": "sneaky-in", "property": "n_clicks", "value": 1}],
+        "state": [],
+        "changedPropIds": ["sneaky-in.n_clicks"],
+    }
     response = sign_in(app, "analyst").post("/_dash-update-component", json=body)
     assert response.status_code == 403 and "leak" not in response.get_data(as_text=True)

@@ -14,8 +14,9 @@ PASSWORD = "a long enough passphrase"
 
 @pytest.fixture
 def store(tmp_path):
-    store = UserStore(tmp_path / "users.sqlite", max_failures=3, window_minutes=15,
-                      client_max_failures=5)  # fmt: skip
+    store = UserStore(
+        tmp_path / "users.sqlite", max_failures=3, window_minutes=15, client_max_failures=5
+    )
     store.add("alice", PASSWORD, ["manager"], ["850"], ["Winchester"], "Alice")
     return store
 
