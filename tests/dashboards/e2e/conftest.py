@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from auth_helpers import PASSWORD
+from browser_helpers import browser_sign_in
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -35,15 +35,6 @@ def browser(chromium):
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
         yield browser
         browser.close()
-
-
-def browser_sign_in(page, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real sign-in page, as a person does."""
-    page.goto("/login")
-    page.get_by_label("Account name").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 @pytest.fixture(scope="module")
