@@ -126,6 +126,23 @@ def sign_in(client, username: str, password: str) -> None:
     client.environ_base["HTTP_ORIGIN"] = "http://localhost"
 
 
+def router_body(pathname: str, search: str = "") -> dict:
+    """The Pages router's request for a URL: what the browser posts to show a page."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "state": [],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+
+
 class Driver:
     """Requests as the browser makes them, each returning the seconds it took."""
 
@@ -142,19 +159,7 @@ class Driver:
         return response.get_json() if response.status_code == 200 else {}
 
     def route(self, pathname: str, search: str = "") -> dict:
-        body = {
-            "output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [
-                {"id": "_pages_content", "property": "children"},
-                {"id": "_pages_store", "property": "data"},
-            ],
-            "inputs": [
-                {"id": "_pages_location", "property": "pathname", "value": pathname},
-                {"id": "_pages_location", "property": "search", "value": search},
-            ],
-            "state": [],
-            "changedPropIds": ["_pages_location.pathname"],
-        }
+        body = router_body(pathname, search)
         return self._post(body)["response"]["_pages_content"]["children"]
 
     def banner(self, la: str) -> None:

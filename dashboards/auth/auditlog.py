@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +290,3 @@ def flush(_exc: BaseException | None = None) -> None:
 def init_app(server: flask.Flask, audit_log: AuditLog) -> None:
     server.extensions[EXTENSION] = audit_log
     server.teardown_request(flush)
-
-
-def as_dict(event: Event) -> dict[str, Any]:
-    return asdict(event)

@@ -30,7 +30,7 @@ import ipaddress
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,9 +48,9 @@ from wtforms.validators import DataRequired, Length
 from dashboards.auth import auditlog as audit_log
 from dashboards.auth import keys, oidc
 from dashboards.auth.auditlog import AuditLog, audit
-from dashboards.auth.context import G_PRINCIPAL, current_principal
+from dashboards.auth.context import G_PRINCIPAL
 from dashboards.auth.errors import NotAllowed, NotSignedIn
-from dashboards.auth.roles import ROLE_TEXT, Access, Principal
+from dashboards.auth.roles import Access, Principal
 from dashboards.auth.users import UserStore
 from pipelines.settings import SecuritySettings
 
@@ -570,14 +570,6 @@ def csrf_token() -> str:
     return generate_csrf()
 
 
-def principal_or_none() -> Principal | None:
-    return current_principal()
-
-
-def role_text() -> dict[str, str]:
-    return {role.value: text for role, text in ROLE_TEXT.items()}
-
-
 def page_access_error(page: Mapping[str, Any]) -> str | None:
     """Why a registered page cannot be served (it declares no access)."""
     access = page.get("access")
@@ -588,6 +580,3 @@ def page_access_error(page: Mapping[str, Any]) -> str | None:
     except ValueError:
         return f"page {page['module']}: unknown access {access!r}"
     return None
-
-
-LayoutFn = Callable[..., Any]

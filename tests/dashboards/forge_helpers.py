@@ -7,14 +7,13 @@ and to replay every callback with forged values as a manager of one district.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import dash
 
-from bench.dashboard import _parse_output
+from bench.dashboard import _parse_output, router_body
 from dashboards import ids
 
 ROUTER = ".._pages_content.children..._pages_store.data.."
@@ -92,21 +91,26 @@ def page_paths() -> Iterator[tuple[dict, str]]:
         yield page, path
 
 
-def router_body(pathname: str, search: str = "") -> dict:
-    return {
-        "output": ROUTER,
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "state": [],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
+def page_values(component, prop):
+    """What the pages of LA 850 and its district Winchester send (their own values)."""
+    if prop == "n_clicks":
+        return 1
+    if prop == "search":
+        return "?la=850"
+    if prop in ("rowData", "virtualRowData", "columnDefs"):
+        return []
+    if str(component).endswith("-la"):
+        return "850"
+    if component in (
+        ids.DISTRICT_NAME,
+        ids.ACTIONS_DISTRICT,
+        ids.MISSING_DISTRICT,
+        ids.KPI_DISTRICT,
+    ):
+        return "Winchester"
+    if component == ids.KPI_ID:
+        return "rhi_offered_pct"
+    return None
 
 
-def product(*choices: list) -> list[tuple]:
-    return list(itertools.product(*choices))
+__all__ = ["ROUTER", "callback_body", "page_paths", "page_values", "router_body", "slots"]

@@ -22,8 +22,7 @@ import dash
 import pytest
 from auth_helpers import sign_in
 from forge_helpers import ROUTER, callback_body, page_paths, router_body
-
-from dashboards import ids
+from forge_helpers import page_values as legit
 
 ROLES = ["board", "manager", "analyst", "engineer", "admin"]
 EVERYONE = set(ROLES)
@@ -64,30 +63,6 @@ CALLBACKS = {
     ROUTER: EVERYONE,  # the pages router: each page then checks its own access
 }
 CHILD_OR_WORKER = re.compile(r"\b(C00\d|L00\d|P00\d|Q00\d|SW\d\d)\b")
-
-
-def legit(component, prop):
-    """Values a page of LA 850 and Winchester sends."""
-    if prop == "n_clicks":
-        return 1
-    if prop == "search":
-        return "?la=850"
-    if prop in ("rowData", "virtualRowData", "columnDefs"):
-        return []
-    return {
-        ids.SCORECARD_LA: "850",
-        ids.MISSING_LA: "850",
-        ids.KPI_LA: "850",
-        ids.ACTIONS_LA: "850",
-        ids.DISTRICT_LA: "850",
-        ids.DQ_LA: "850",
-        ids.DISTRICT_NAME: "Winchester",
-        ids.KPI_ID: "rhi_offered_pct",
-        ids.MISSING_DISTRICT: "Winchester",
-        ids.ACTIONS_DISTRICT: "Winchester",
-        ids.KPI_DISTRICT: "Winchester",
-        ids.PAGES_LOCATION: "/",
-    }.get(component)
 
 
 def rule_for(key: str) -> set[str]:

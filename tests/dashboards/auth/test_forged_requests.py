@@ -17,6 +17,7 @@ import sys
 import pytest
 from auth_helpers import sign_in
 from forge_helpers import ROUTER, callback_body, page_paths, router_body, slots
+from forge_helpers import page_values as baseline
 
 from dashboards import ids
 
@@ -93,28 +94,6 @@ def forged_values(component, prop) -> list:
     if component == ids.ADMIN_AUDIT_CHILD:
         return CHILDREN
     return ["ALL", "' or 1=1--", "2024-13", "../../etc/passwd", None]
-
-
-def baseline(component, prop):
-    """What the manager's own pages send."""
-    if prop == "n_clicks":
-        return 1
-    if prop == "search":
-        return "?la=850"
-    if prop in ("rowData", "virtualRowData", "columnDefs"):
-        return []
-    if str(component).endswith("-la"):
-        return "850"
-    if component in (
-        ids.DISTRICT_NAME,
-        ids.ACTIONS_DISTRICT,
-        ids.MISSING_DISTRICT,
-        ids.KPI_DISTRICT,
-    ):
-        return "Winchester"
-    if component == ids.KPI_ID:
-        return "rhi_offered_pct"
-    return None
 
 
 def leaks(request: dict, response_text: str) -> list[str]:

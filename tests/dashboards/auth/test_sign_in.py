@@ -8,20 +8,9 @@ import time
 
 import pytest
 from auth_helpers import ORIGIN, PASSWORD, add_accounts, csrf_token, security_settings, sign_in
+from forge_helpers import router_body
 
-CHILD_LAYOUT = {
-    "output": ".._pages_content.children..._pages_store.data..",
-    "outputs": [
-        {"id": "_pages_content", "property": "children"},
-        {"id": "_pages_store", "property": "data"},
-    ],
-    "inputs": [
-        {"id": "_pages_location", "property": "pathname", "value": "/child/C001"},
-        {"id": "_pages_location", "property": "search", "value": "?la=850"},
-    ],
-    "state": [],
-    "changedPropIds": ["_pages_location.pathname"],
-}
+CHILD_LAYOUT = router_body("/child/C001", "?la=850")
 
 
 def post_login(client, username, password, token=None):

@@ -43,7 +43,7 @@ ANALYST = user("analyst-test", ["analyst"], ["850"])
 
 @pytest.fixture(scope="module")
 def hampshire(tmp_path_factory, dbt_manifest) -> Path:
-    """Generated Hampshire (two years, a quarter of its size: smaller districts, more small
+    """Generated Hampshire (a year, a quarter of its size: smaller districts, more small
     counts), loaded, checked, built and published: the snapshot's path."""
     from pipelines.settings import Settings
 
