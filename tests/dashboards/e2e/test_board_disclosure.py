@@ -57,7 +57,7 @@ def hampshire(tmp_path_factory, dbt_manifest) -> Path:
         SynthConfig(
             out=settings.landing_dir,
             las=("850",),
-            years=2,
+            years=1,
             seed=42,
             scale=0.25,
             as_at=dt.date(2025, 10, 31),
