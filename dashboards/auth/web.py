@@ -57,8 +57,9 @@ from pipelines.settings import SecuritySettings
 log = logging.getLogger(__name__)
 
 EXTENSION = "csc_auth"
-#: Paths open without signing in (prefixes).
-OPEN_PATHS = ("/login", "/auth/", "/healthz", "/assets/", "/_favicon.ico")
+#: Paths open without signing in, and prefixes of more.
+OPEN_PATHS = frozenset({"/login", "/healthz", "/_favicon.ico"})
+OPEN_PREFIXES = ("/auth/oidc/", "/assets/")
 CALLBACK_PATH = "/_dash-update-component"
 #: The Pages router's callback (Dash adds it at the first request): any signed-in user;
 #: each page's layout then checks the page's own access.
@@ -149,7 +150,7 @@ class Gatekeeper:
             return _plain("Demo mode serves this computer only (127.0.0.1).", 403)
         self._csp_hashes()
         path = request.path
-        if path.startswith(OPEN_PATHS) or path == "/login":
+        if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
             return None
         who = self.session_principal()
         if who is None:
