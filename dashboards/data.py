@@ -474,9 +474,11 @@ def _per_version(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _view_key(who: Principal, las_in_snapshot: frozenset[str]) -> tuple:
-    """What a principal's aggregates depend on: the LAs it may see and those it sees
-    disclosure-controlled (principals alike in both share ``memo`` results)."""
+def _view_key(who: Principal, version: tuple) -> tuple:
+    """What a principal's aggregates depend on in snapshot ``version`` (the one being
+    read): the LAs it may see and those it sees disclosure-controlled (principals alike
+    in both share ``memo`` results). Worked out once per principal and version."""
+    las_in_snapshot = frozenset(_snapshot_las())
     allowed = who.las_for(Access.AGGREGATES)
     visible = las_in_snapshot if allowed is None else allowed & las_in_snapshot
     suppressed = frozenset(la for la in visible if who.suppressed_for(la))
@@ -493,8 +495,9 @@ def memo(fn: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(fn)
     def cached(*args: Any) -> T:
         with consistent():
-            view = _view_key(principal(), frozenset(_snapshot_las()))
-            key = ("memo", snapshot_version(), fn.__module__, fn.__qualname__, _freeze(args), view)
+            version = snapshot_version()
+            view = _view_key(principal(), version)
+            key = ("memo", version, fn.__module__, fn.__qualname__, _freeze(args), view)
 
             def compute() -> T:
                 token = _in_memo.set(True)

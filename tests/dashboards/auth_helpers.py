@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from dashboards.auth import roles
@@ -58,6 +59,27 @@ def sign_in(app, username: str = "analyst", password: str = PASSWORD, client=Non
         "/login", data={"username": username, "password": password, "csrf_token": token}
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    client.environ_base["HTTP_ORIGIN"] = ORIGIN
+    return client
+
+
+_sessions: dict[tuple[int, str], tuple[str, str, float]] = {}
+#: A shared session is made anew after this long (sessions end after 30 idle minutes).
+SESSION_REUSE_SECONDS = 600
+
+
+def signed_in(app, username: str = "analyst"):
+    """A new test client with a session of ``username``: signed in through the form once
+    per app and account, then the session cookie given to each new client (checking a
+    password takes argon2id's quarter of a second: not once per test)."""
+    key = (id(app), username)
+    if key not in _sessions or time.monotonic() - _sessions[key][2] > SESSION_REUSE_SECONDS:
+        first = sign_in(app, username)
+        cookie = first.get_cookie("__Host-csc_session") or first.get_cookie("csc_session")
+        _sessions[key] = (cookie.key, cookie.value, time.monotonic())
+    name, value, _made = _sessions[key]
+    client = app.server.test_client()
+    client.set_cookie(name, value, secure=True, httponly=True, samesite="Lax")
     client.environ_base["HTTP_ORIGIN"] = ORIGIN
     return client
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from auth_helpers import add_accounts, principal, security_settings, sign_in
+from auth_helpers import add_accounts, principal, security_settings, signed_in
 from dash_helpers import DashCallbacks
 from manager_fixture import add_manager_tables
 from status_fixture import build_status
@@ -347,8 +347,8 @@ def app(snapshot: Path, make_app):
 
 @pytest.fixture
 def client(app):
-    """A test client signed in as the analyst, through the sign-in form."""
-    return sign_in(app, "analyst")
+    """A test client signed in as the analyst (through the sign-in form, once a run)."""
+    return signed_in(app, "analyst")
 
 
 @pytest.fixture
