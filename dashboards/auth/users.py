@@ -135,9 +135,15 @@ class UserStore:
         con = self._connect()
         con.execute("pragma journal_mode = wal")
         con.executescript(SCHEMA)
-        # A hash to verify against when the account does not exist, so that a wrong name
-        # takes as long to refuse as a wrong password.
-        self._dummy_hash = _HASHER.hash("not a password of anyone's")
+        self._dummy: str | None = None
+
+    @property
+    def _dummy_hash(self) -> str:
+        """A hash to verify against when the account does not exist, so that a wrong name
+        takes as long to refuse as a wrong password (made at the first such sign-in)."""
+        if self._dummy is None:
+            self._dummy = _HASHER.hash("not a password of anyone's")
+        return self._dummy
 
     def _connect(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)

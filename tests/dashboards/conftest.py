@@ -320,6 +320,20 @@ def auth_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """argon2id with light parameters (8 MiB, one pass) in this process: the same
+    algorithm and code, a hundredth of the cost (the tests check thousands of passwords;
+    production keeps argon2-cffi's RFC 9106 defaults, 64 MiB and three passes)."""
+    from argon2 import PasswordHasher
+
+    from dashboards.auth import users
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8192))
+        yield
+
+
 @pytest.fixture(scope="session")
 def security(auth_dir: Path):
     """Sign-in settings of the test apps: accounts and the audit log in a temp folder."""
