@@ -12,6 +12,7 @@ transaction when the request ends; outside a request it writes at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -90,6 +91,18 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
+def create_private(path: Path) -> None:
+    """Create the database file ``path`` readable by its owner only (0600, in a 0700
+    folder), if it does not exist yet. Never opens an existing one outside SQLite: closing
+    any descriptor of a database file drops every POSIX lock this process holds on it,
+    SQLite's included (sqlite.org, "How To Corrupt An SQLite Database File", 2.2)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.exists():
+        return
+    with contextlib.suppress(FileExistsError):  # another process made it this moment
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+
+
 class AuditLog:
     """Appends to and searches the audit log at ``path``."""
 
@@ -110,9 +123,7 @@ class AuditLog:
         return con
 
     def _create(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
-        os.close(fd)
+        create_private(self.path)
         con = self._connect()
         con.execute("pragma journal_mode = wal")  # persistent: every later connection uses it
         con.executescript(SCHEMA)

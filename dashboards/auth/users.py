@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -23,6 +22,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from dashboards.auth.auditlog import create_private
 from dashboards.auth.roles import Principal, Role, parse_roles, user
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
@@ -130,8 +130,7 @@ class UserStore:
         self.window_seconds = window_minutes * 60
         self.client_max_failures = client_max_failures
         self._local = threading.local()
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+        create_private(self.path)
         con = self._connect()
         con.execute("pragma journal_mode = wal")
         con.executescript(SCHEMA)

@@ -66,3 +66,23 @@ def test_several_processes_append_at_once_without_losing_a_row(tmp_path):
     rows = log.search(limit=None)
     assert {r["what"] for r in rows} == {"worker 0", "worker 1", "worker 2"}
     assert len({r["pid"] for r in rows}) == 3
+
+
+def test_an_existing_file_is_never_opened_outside_sqlite(tmp_path, monkeypatch):
+    """Closing any descriptor of a database file drops every POSIX lock the process holds
+    on it, SQLite's too: a second log (another app in the same process) must not."""
+    import os
+
+    from dashboards.auth.users import UserStore
+
+    first = AuditLog(tmp_path / "audit.sqlite")
+    UserStore(tmp_path / "users.sqlite")
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(
+        os, "open", lambda path, *a, **k: opened.append(str(path)) or real_open(path, *a, **k)
+    )
+    AuditLog(tmp_path / "audit.sqlite").append([Event("view")])
+    UserStore(tmp_path / "users.sqlite")
+    first.append([Event("view")])
+    assert opened == [] and first.count() == 2
