@@ -73,24 +73,31 @@ materialize: manifest $(DAGSTER_HOME)/dagster.yaml ## Load, check, transform and
 	@range="$$($(PY) -m pipelines.defs.partitions)" && \
 	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*' --partition-range "$$range"
 
+# Demo mode (CSC_DEMO=1, set here only): served on 127.0.0.1 only, every page marked, one
+# account per role with a new random password printed at each start (never in production).
 demo: install validator ## Build everything on synthetic Hampshire data and serve the dashboard
 	@test -d data/landing/$(LA) || $(MAKE) --no-print-directory generate
 	@$(MAKE) --no-print-directory materialize
 	@echo ""
-	@echo "  Dashboard:  http://$(HOST):$(PORT)/"
-	@echo "  Dagster UI: run 'make dev' in another terminal, then open http://$(HOST):$(DAGSTER_PORT)/"
+	@CSC_DEMO=1 $(BIN)/csc-users demo
 	@echo ""
-	@$(MAKE) --no-print-directory dashboard
+	@echo "  Dashboard:  http://127.0.0.1:$(PORT)/  (sign in with an account above)"
+	@echo "  Dagster UI: run 'make dev' in another terminal, then open http://127.0.0.1:$(DAGSTER_PORT)/"
+	@echo ""
+	@CSC_DEMO=1 $(MAKE) --no-print-directory dashboard HOST=127.0.0.1
 
-dashboard: $(STAMP) ## Serve the dashboard with gunicorn (production WSGI server)
+# Production: sign-in needs accounts (csc-users add …) or single sign-on (docs/security.md).
+dashboard: $(STAMP) ## Serve the dashboard with gunicorn (production WSGI server; sign-in required)
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60 \
 		--access-logfile - 'dashboards.app:create_server()'
 
 boardpack: $(STAMP) chromium ## Board pack: the scorecard and every KPI page of LA=850 as data/boardpack-<LA>.pdf
 	$(PY) -m dashboards.boardpack --la $(LA) --out data/boardpack-$(LA).pdf
 
+# The Dagster UI has no sign-in of its own: it listens on 127.0.0.1 only (whatever HOST
+# says); put it behind the council's reverse proxy and SSO to reach it (docs/security.md).
 dev: manifest $(DAGSTER_HOME)/dagster.yaml ## Dagster UI with schedules and sensors (http://127.0.0.1:3000)
-	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(DAGSTER_PORT)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 chromium: ## Install Debian chromium for the browser tests if it is missing
 	@command -v chromium >/dev/null || { \

@@ -4,24 +4,31 @@
     make boardpack LA=850
 
 It starts the dashboard in this process (werkzeug's WSGI server on a free loopback port,
-in a thread) against the published snapshot, opens each page in Debian's chromium through
-Playwright (the system browser, ``/usr/bin/chromium``: never ``playwright install``),
-prints it with the print stylesheet (``assets/20-print.css``: A4 landscape, no navigation
-or buttons, whole table rows) and joins the pages behind a contents page with pypdf: a
-bookmark per page, and "page n of N" on every sheet. Aggregate pages only: the board pack
-never holds child-level data.
+in a thread) against the published snapshot, signs in to it as a board member (an account
+made for this run only, in a temporary folder, with a random password, through the sign-in
+page), opens each page in Debian's chromium through Playwright (the system browser,
+``/usr/bin/chromium``: never ``playwright install``), prints it with the print stylesheet
+(``assets/20-print.css``: A4 landscape, no navigation or buttons, whole table rows) and
+joins the pages behind a contents page with pypdf: a bookmark per page, and "page n of N"
+on every sheet. What the board sees is what is printed: aggregate pages only, never
+child-level data, and every figure disclosure-controlled (counts of 1 to 5 "fewer than
+6", what could give them away "suppressed"). Each pack is recorded in the audit log.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
+import getpass
 import html
 import io
 import logging
+import secrets
 import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +36,9 @@ from pathlib import Path
 
 from dashboards import data
 from dashboards import formatting as fmt
+from dashboards.auth import auditlog
+from dashboards.auth.context import acting_as
+from dashboards.auth.roles import Access, service
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -114,13 +124,42 @@ def serve_app(app) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@contextlib.contextmanager
-def serve(serving_path: Path) -> Iterator[str]:
-    """The dashboard reading ``serving_path``, served by ``serve_app``."""
-    from dashboards.app import create_app
+BOARD_ACCOUNT = "board-pack"
 
-    with serve_app(create_app(serving_path=serving_path)) as url:
-        yield url
+
+@contextlib.contextmanager
+def serve(serving_path: Path, la: str) -> Iterator[tuple[str, str]]:
+    """The dashboard reading ``serving_path``, served by ``serve_app``, with one account:
+    a board member of ``la`` made for this run (accounts and session key in a temporary
+    folder; the audit log is the install's). Yields (base URL, its password)."""
+    from dashboards.app import create_app
+    from pipelines.settings import get_security_settings
+
+    settings = get_security_settings()
+    with tempfile.TemporaryDirectory(prefix="csc-boardpack-") as folder:
+        own = dataclasses.replace(
+            settings,
+            auth_dir=Path(folder),
+            secret_key=secrets.token_hex(32),
+            oidc=None,
+            demo=False,
+            trusted_proxies=0,
+        )
+        audit_log = auditlog.AuditLog(settings.audit_path, settings.audit_retention_days)
+        app = create_app(serving_path=serving_path, security=own, audit_log=audit_log)
+        password = secrets.token_urlsafe(24)
+        app.server.extensions["csc_auth"].store.add(BOARD_ACCOUNT, password, ["board"], [la])
+        with serve_app(app) as url:
+            yield url, password
+
+
+def sign_in(page, password: str) -> None:
+    """Sign the browser in as the board pack's account, through the sign-in page."""
+    page.goto("/login")
+    page.get_by_label("Account name").fill(BOARD_ACCOUNT)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _open(context, path: str):
@@ -234,7 +273,7 @@ def build(
         raise BoardPackError(
             f"chromium was not found at {chromium}: install Debian's chromium (`make chromium`)."
         )
-    with data.use_snapshot(serving):
+    with data.use_snapshot(serving), acting_as(service("board pack", Access.AGGREGATES)):
         las = data.las()
         if la not in las:
             raise BoardPackError(f"LA {la} is not in the snapshot; it has: {', '.join(las)}.")
@@ -244,13 +283,17 @@ def build(
     from playwright.sync_api import sync_playwright
 
     printed: list[bytes] = []
-    with serve(serving) as base, sync_playwright() as pw:
+    with serve(serving, la) as (base, password), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(
                 base_url=base, viewport={"width": PRINT_WIDTH_PX, "height": 1400}
             )
             # One tab, page after page: on two cores, tabs loading side by side were slower.
+            page = context.new_page()
+            page.set_default_timeout(PAGE_TIMEOUT_MS)
+            sign_in(page, password)
+            page.close()
             page = _open(context, wanted[0].path)
             for i, section in enumerate(wanted):
                 if i:
@@ -284,7 +327,23 @@ def build(
     with tmp.open("wb") as handle:
         writer.write(handle)
     tmp.replace(out)
+    _record(la, out, total)
     return BoardPack(out, items, total)
+
+
+def _record(la: str, out: Path, sheets: int) -> None:
+    """The pack in the audit log: who made it, of which LA, where it went."""
+    from pipelines.settings import get_security_settings
+
+    settings = get_security_settings()
+    event = auditlog.Event(
+        "download",
+        what="board pack (PDF)",
+        la=la,
+        user=f"os:{getpass.getuser()}",
+        detail=f"{out}; {sheets} sheets; disclosure-controlled",
+    )
+    auditlog.AuditLog(settings.audit_path, settings.audit_retention_days).append([event])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,8 @@ LA_SELECT = "shell-la-select"
 LA_SELECT_WRAPPER = "shell-la-select-wrapper"
 FRESHNESS = "shell-freshness"
 NAV_LINK = "shell-nav-link"  # pattern type; index = page path
+SIGN_OUT_FORM = "shell-sign-out"
+SIGN_OUT_TOKEN = "shell-sign-out-token"
 
 # ##### Grids (pattern types; index = grid name)
 GRID = "grid"
@@ -124,6 +126,21 @@ DQ_DFE_EXTRACTS_TABLE = "dq-dfe-extracts"
 DQ_DFE_RULES_TABLE = "dq-dfe-rules"
 DQ_DFE_ROWS_TABLE = "dq-dfe-rows"
 DQ_DFE_TREND = "dq-dfe-trend"
+
+
+# ##### Administrators (/admin/audit, /admin/users)
+ADMIN_AUDIT_URL = "admin-audit-url"
+ADMIN_AUDIT_USER = "admin-audit-user"
+ADMIN_AUDIT_EVENT = "admin-audit-event"
+ADMIN_AUDIT_RESULT = "admin-audit-result"
+ADMIN_AUDIT_LA = "admin-audit-la"
+ADMIN_AUDIT_CHILD = "admin-audit-child"
+ADMIN_AUDIT_SINCE = "admin-audit-since"
+ADMIN_AUDIT_UNTIL = "admin-audit-until"
+ADMIN_AUDIT_MESSAGES = "admin-audit-messages"
+ADMIN_AUDIT_CONTENT = "admin-audit-content"
+ADMIN_AUDIT_TABLE = "audit-log"
+ADMIN_USERS_TABLE = "accounts"
 
 
 def grid(name: str) -> dict[str, str]:

@@ -16,9 +16,7 @@ import pandas as pd
 from dashboards import formatting as fmt
 from dashboards import scoring
 from dashboards.data import LA_TOTAL, TRAILING_DISTRICTS
-
-#: Action lists whose children also belong to the district of their last allocation.
-LAST_DISTRICT_LISTS = {"cla_unallocated": "last_district"}
+from dashboards.data import in_district as rows_in_districts
 
 
 def is_place(district: str) -> bool:
@@ -173,11 +171,7 @@ def in_district(rows: pd.DataFrame, name: str, district: str) -> pd.DataFrame:
     last allocated (their old district's manager reallocates them)."""
     if district == LA_TOTAL or rows.empty:
         return rows
-    keep = rows["district"] == district if "district" in rows.columns else False
-    extra = LAST_DISTRICT_LISTS.get(name)
-    if extra and extra in rows.columns:
-        keep = keep | (rows[extra] == district)
-    return rows[keep].reset_index(drop=True)
+    return rows[rows_in_districts(rows, name, {district})].reset_index(drop=True)
 
 
 def missing_with_interviews(events: pd.DataFrame) -> pd.DataFrame:

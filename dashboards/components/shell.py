@@ -8,18 +8,71 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from dashboards import data, ids, quality, urlstate
 from dashboards import formatting as fmt
+from dashboards.auth import Access, web
+from dashboards.auth.context import current_principal
 from dashboards.components import messages
 
 
 def nav_pages() -> list[dict[str, Any]]:
-    """Pages that appear in the navbar (``nav=True`` in ``register_page``), in order."""
-    pages = [p for p in dash.page_registry.values() if p.get("nav")]
+    """Pages that appear in the navbar (``nav=True`` in ``register_page``) that the
+    signed-in user may open, in order."""
+    who = current_principal()
+    pages = [
+        p
+        for p in dash.page_registry.values()
+        if p.get("nav") and who is not None and who.can(p.get("access") or "none")
+    ]
     return sorted(pages, key=lambda p: (p.get("order") or 0, p["name"]))
+
+
+def _user_box() -> list:
+    """Who is signed in, and the sign-out button (a POST form with its CSRF token)."""
+    who = current_principal()
+    if who is None or not flask.has_request_context():
+        return []
+    roles = ", ".join(sorted(r.value for r in who.roles)) or "no role"
+    return [
+        html.Span(
+            [html.Span(who.display_name or who.name, className="fw-semibold"), f" · {roles}"],
+            className="navbar-text text-white small me-2 signed-in-as",
+            title=who.describe(),
+        ),
+        html.Form(
+            [
+                dcc.Input(
+                    type="hidden", name="csrf_token", value=web.csrf_token(), id=ids.SIGN_OUT_TOKEN
+                ),
+                html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm"),
+            ],
+            method="POST",
+            action="/logout",
+            className="d-flex align-items-center ms-lg-2",
+            id=ids.SIGN_OUT_FORM,
+        ),
+    ]
+
+
+def demo_banner() -> list:
+    """On every page in demo mode: which data, which accounts, which computer."""
+    if not web.demo_mode():
+        return []
+    return [
+        dbc.Alert(
+            [
+                html.Strong("Demo mode: "),
+                "synthetic data, demo accounts (printed by make demo), served on this computer "
+                "only. Never put real children's data in a demo.",
+            ],
+            color="warning",
+            className="demo-mode mb-0 rounded-0 text-center",
+        )
+    ]
 
 
 def navbar(las: list[str]) -> dbc.Navbar:
@@ -54,7 +107,7 @@ def navbar(las: list[str]) -> dbc.Navbar:
                 dbc.NavbarBrand("Children's social care performance", href="/"),
                 dbc.NavbarToggler(id=ids.NAVBAR_TOGGLER, n_clicks=0),
                 dbc.Collapse(
-                    [dbc.Nav(links, navbar=True, className="me-auto"), la_select],
+                    [dbc.Nav(links, navbar=True, className="me-auto"), la_select, *_user_box()],
                     id=ids.NAVBAR_COLLAPSE,
                     is_open=False,
                     navbar=True,
@@ -80,6 +133,8 @@ def freshness_banner(la: str | None) -> list:
     parts = []
     if la:
         parts.append(html.Span(f"LA {la}", className="fw-semibold"))
+    who = current_principal()
+    explain = who is not None and who.can(Access.DATA_QUALITY, la)
     if info["extract_date"] is not None:
         parts.append(f"Data as at {fmt.format_date(info['extract_date'])}")
     if info["published_at"] is not None:
@@ -91,6 +146,8 @@ def freshness_banner(la: str | None) -> list:
         line.append(part)
     banner: list = [html.P(line or "Freshness not recorded", className="freshness mb-2")]
     if not rejected.empty:
+        # Why (file, line, rule — a rule's message can quote a child's id) is for those who
+        # fix extracts; everyone else is told that the figures are older.
         items = [
             html.Li(
                 f"{r['source_file']} ({fmt.format_datetime(r['loaded_at'])})"
@@ -100,18 +157,21 @@ def freshness_banner(la: str | None) -> list:
             )
             for r in rejected.head(5).to_dict("records")
         ]
+        why = [
+            dcc.Link(
+                "Why, on the data-quality page",
+                href=f"/data-quality?la={la}",
+                className="alert-link",
+            ),
+            ".",
+            html.Ul(items, className="mb-0 small"),
+        ]
         banner.append(
             dbc.Alert(
                 [
                     html.Strong(f"The latest delivery for LA {la} was rejected. "),
                     "These figures come from the data loaded before it. ",
-                    dcc.Link(
-                        "Why, on the data-quality page",
-                        href=f"/data-quality?la={la}",
-                        className="alert-link",
-                    ),
-                    ".",
-                    html.Ul(items, className="mb-0 small"),
+                    *(why if explain else []),
                 ],
                 color="danger",
                 className="rejected-load",
@@ -143,15 +203,17 @@ def freshness_banner(la: str | None) -> list:
 
 
 def shell_layout() -> html.Div:
-    """``app.layout``: a function, so the LA list is read per page load, not at import."""
+    """``app.layout``: a function, so the LA list (the user's) is read per page load, not
+    at import. Dash also calls it once without a user, at its first request."""
     try:
         las = data.las()
-    except data.NoSnapshot:
+    except (data.NoSnapshot, data.NotAllowed):
         las = []
     return html.Div(
         [
             html.A("Skip to main content", href="#main-content", className="skip-link"),
             dcc.Location(id=ids.SHELL_URL, refresh=True),
+            *demo_banner(),
             navbar(las),
             dbc.Container(
                 html.Div(id=ids.FRESHNESS, **{"aria-live": "polite"}), fluid=True, className="pt-2"

@@ -7,6 +7,7 @@ import dash
 from dash import Output, html
 
 from dashboards import data, ids
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.components.urlsync import register_url_sync
 from dashboards.views import kpi as view
@@ -29,6 +30,7 @@ dash.register_page(
     title=_title,
     description="One KPI: trend, districts, figures and definition.",
     nav=False,
+    access=Access.AGGREGATES,
 )
 
 

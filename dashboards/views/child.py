@@ -20,7 +20,7 @@ from dashboards.components import messages
 from dashboards.components.chart import chart
 from dashboards.components.grid import column, data_grid, records
 from dashboards.manager_figures import LANES, describe_timeline, timeline_figure
-from dashboards.views.common import child_href, district_href
+from dashboards.views.common import child_href, district_href, resolve_la
 
 #: The tables below the chart: event type -> (heading, [(field, column heading)]).
 TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
@@ -132,7 +132,7 @@ def _summary(la: str, profile: dict[str, Any] | None, as_at: pd.Timestamp | None
 
 def resolve(query: Mapping[str, Any]) -> tuple[str | None, list[str]]:
     notes: list[str] = []
-    la = urlstate.resolve_la(query.get("la"), data.las(), notes)
+    la = resolve_la(query.get("la"), notes)
     return la, notes
 
 
@@ -149,7 +149,7 @@ def not_found(child: str, la: str, notes: list[str]) -> list:
         html.H1("Child not found"),
         *messages.query_messages(notes),
         dbc.Alert(
-            [f"There is no child “{child}” in the published data of LA {la}.", *found],
+            [f"There is no child “{child}” you may see in the published data of LA {la}.", *found],
             color="warning",
             className="child-not-found",
         ),
@@ -174,8 +174,11 @@ def page(raw_child: str | None, query: Mapping[str, Any]) -> list:
         ]
     if not child:
         return not_found(child, la, notes)
-    events = data.child_events(la, child)
-    profile = data.child_profile(la, child)
+    try:
+        events = data.child_events(la, child)
+        profile = data.child_profile(la, child)
+    except data.NotAllowed:  # refused and audited; said as for a child that is not there
+        return not_found(child, la, notes)
     if events.empty and profile is None:
         return not_found(child, la, notes)
     as_at = _as_at(la, profile)

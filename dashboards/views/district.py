@@ -24,7 +24,7 @@ from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import RAG_ICON
 from dashboards.manager_figures import describe_spine, spine_figure
 from dashboards.views import action_lists, caseloads, placement_locations
-from dashboards.views.common import district_href, kpi_href, markdown_link
+from dashboards.views.common import district_href, is_mine, kpi_href, markdown_link, resolve_la
 
 PERIOD_TYPE = "month"
 NOTES = {
@@ -80,8 +80,7 @@ def resolve(
     query: Mapping[str, Any], la: str | None = None, district: str | None = None
 ) -> urlstate.DistrictState:
     notes: list[str] = []
-    las = data.las()
-    la = la if la in las else urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes, stored=la)
     keys, _labels, _ends = months(la)
     return urlstate.resolve_district(query, district=district, la=la, months=keys, messages=notes)
 
@@ -193,7 +192,7 @@ def render(state: urlstate.DistrictState) -> tuple[list, list]:
 def _action_lists(state: urlstate.DistrictState) -> html.Section:
     la, district = state.la or "", state.district or ""
     missing = action_lists.not_supplied_kpis(la)
-    frames = {name: data.action_list(name, la) for name in data.ACTION_LISTS}
+    frames = {name: data.action_list(name, la, district) for name in data.ACTION_LISTS}
     dates = [
         pd.Timestamp(d)
         for frame in frames.values()
@@ -206,7 +205,7 @@ def _action_lists(state: urlstate.DistrictState) -> html.Section:
         action_lists.section(
             name,
             ids.DISTRICT_ACTION_TABLES[name],
-            None if frame is None else managers.in_district(frame, name, district),
+            frame,
             la,
             district,
             not_supplied=action_lists.KPI_OF_LIST[name] in missing,
@@ -237,12 +236,13 @@ def not_found(raw: str, state: urlstate.DistrictState, districts: list[str]) -> 
     links = [
         html.Li(dcc.Link(d, href=district_href(d, la=state.la, period=state.period)))
         for d in districts
+        if is_mine(state.la, d)
     ]
     return [
         html.H1("District not found"),
         *messages.query_messages(state.messages),
         dbc.Alert([why, *tail], color="warning", className="district-not-found"),
-        html.H2(f"Districts of LA {state.la}", className="h5"),
+        html.H2(f"Your districts of LA {state.la}", className="h5"),
         html.Ul(links) if links else html.P("This LA has no districts in the published data."),
     ]
 
@@ -259,13 +259,21 @@ def page(raw_district: str | None, query: Mapping[str, Any]) -> list:
     district = match_district(raw_district, districts)
     if district is None:
         return not_found(raw_district or "", state, districts)
+    if not is_mine(state.la, district):
+        raise data.deny(
+            f"{district} is not one of your districts: its action lists, caseloads by worker "
+            "and children are for its own managers. Its figures are on the KPI pages.",
+            what="district_page",
+            la=state.la,
+            district=district,
+        )
     state.district = district
     notes, content = render(state)
     keys, labels, _ends = months(state.la)
     others = [
         dcc.Link(d, href=district_href(d, la=state.la, period=state.period))
         for d in districts
-        if d != district
+        if d != district and is_mine(state.la, d)
     ]
     filters = dbc.Row(
         [
@@ -278,7 +286,9 @@ def page(raw_district: str | None, query: Mapping[str, Any]) -> list:
             ),
             dbc.Col(
                 html.Nav(
-                    [html.Span("Other districts: ", className="fw-semibold"), *_joined(others)],
+                    [html.Span("Other districts: ", className="fw-semibold"), *_joined(others)]
+                    if others
+                    else [],
                     **{"aria-label": "Other districts"},
                 ),
                 md=8,

@@ -25,6 +25,7 @@ from dashboards.views.common import (
     lookup,
     markdown_link,
     period_rows,
+    resolve_la,
 )
 
 #: The district column links to each district's page (a Markdown link in the cell).
@@ -73,8 +74,7 @@ def _splits(la: str | None, kpi_id: str) -> pd.DataFrame:
 
 def resolve(query: Mapping[str, Any], la: str | None = None, kpi_id: str | None = None):
     notes: list[str] = []
-    las = data.las()
-    la = la if la in las else urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes, stored=la)
     breakdowns = sorted(set(_splits(la, kpi_id or "")["breakdown"]))
     return urlstate.resolve_kpi(
         query,

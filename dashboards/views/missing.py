@@ -17,7 +17,14 @@ from dashboards.components.chart import chart
 from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import kpi_tile
-from dashboards.views.common import PERIOD_COLUMNS, kpi_href, kpi_meta, lookup, period_rows
+from dashboards.views.common import (
+    PERIOD_COLUMNS,
+    kpi_href,
+    kpi_meta,
+    lookup,
+    period_rows,
+    resolve_la,
+)
 
 SECTION_A = (
     "rhi_offered_pct",
@@ -68,8 +75,7 @@ def context(la: str | None) -> Context:
 def resolve(query: Mapping[str, Any], la: str | None = None) -> urlstate.MissingState:
     """Check ``query`` (and the LA, from the query unless given) against the data."""
     notes: list[str] = []
-    las = data.las()
-    la = la if la in las else urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes, stored=la)
     ctx = context(la)
     return urlstate.resolve_missing(
         query,

@@ -15,10 +15,11 @@ from dash import dcc, html
 
 from dashboards import data, export, figures, ids, scoring, urlstate
 from dashboards import formatting as fmt
+from dashboards.auth import acting_as, audit
 from dashboards.components import messages
 from dashboards.components.controls import download_button
 from dashboards.components.kpi_bits import DIRECTION_ICON, direction_text, rag_badge
-from dashboards.views.common import kpi_href
+from dashboards.views.common import kpi_href, resolve_la
 
 CSV_COLUMNS = [
     "area",
@@ -62,11 +63,6 @@ def sparklines(la: str) -> dict[str, str]:
         kpi_id: SVG_DATA + quote(svg)
         for kpi_id, svg in figures.sparkline_svgs(headline, units).items()
     }
-
-
-def csv_text(la: str) -> str:
-    rows, _ = frame(la)
-    return rows.reindex(columns=CSV_COLUMNS).to_csv(index=False)
 
 
 def _legend() -> html.Div:
@@ -189,8 +185,7 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
 
 def page(query: Mapping[str, Any]) -> list:
     notes: list[str] = []
-    las = data.las()
-    la = urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes)
     head = [
         html.H1("Board scorecard"),
         html.P(
@@ -236,11 +231,23 @@ def page(query: Mapping[str, Any]) -> list:
 
 
 def download(la: str, kind: str = "csv") -> dict[str, Any]:
-    """The scorecard of ``la`` as ``scorecard-<la>.csv``, or ``.xlsx`` for ``kind="excel"``."""
-    if kind == "excel":
+    """The scorecard of ``la`` as ``scorecard-<la>.csv``, or ``.xlsx`` for ``kind="excel"``.
+
+    A board output whoever downloads it: always disclosure-controlled (small counts
+    "fewer than 6", what they make "suppressed")."""
+    who = data.principal()
+    if la not in data.las():
+        raise data.deny(f"LA {la} is not in your scope.", what="scorecard_download", la=la)
+    with acting_as(who.with_suppression()):
         rows, _ = frame(la)
-        content = export.xlsx_bytes(
-            rows.reindex(columns=CSV_COLUMNS), sheet=f"Scorecard {la}", title=f"Scorecard LA {la}"
-        )
+    audit(
+        "download",
+        what=f"scorecard.{'xlsx' if kind == 'excel' else 'csv'}",
+        la=la,
+        detail="disclosure-controlled",
+    )
+    table = rows.reindex(columns=CSV_COLUMNS)
+    if kind == "excel":
+        content = export.xlsx_bytes(table, sheet=f"Scorecard {la}", title=f"Scorecard LA {la}")
         return dcc.send_bytes(content, f"scorecard-{la}.xlsx", type=export.XLSX_MIMETYPE)
-    return dcc.send_string(csv_text(la), f"scorecard-{la}.csv")
+    return dcc.send_string(table.to_csv(index=False), f"scorecard-{la}.csv")

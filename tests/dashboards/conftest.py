@@ -33,11 +33,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from auth_helpers import add_accounts, principal, security_settings, signed_in
 from dash_helpers import DashCallbacks
 from manager_fixture import add_manager_tables
 from status_fixture import build_status
 
 from dashboards import data
+from dashboards.auth import acting_as
 
 EXTRACT_DATE = dt.date(2025, 2, 14)
 MONTHS = [dt.date(2024 + (m // 12), m % 12 + 1, 1) for m in range(14)]  # Jan 2024 .. Feb 2025
@@ -301,29 +303,78 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def use_snapshot(snapshot: Path) -> Iterator[Path]:
-    """Read the fixture snapshot in data.* calls made outside an app."""
-    with data.use_snapshot(snapshot):
+    """Read the fixture snapshot in data.* calls made outside an app, as the analyst (who
+    may read everything: the scope rules have tests of their own)."""
+    with data.use_snapshot(snapshot), acting_as(principal("analyst")):
         yield snapshot
 
 
+@pytest.fixture(scope="session", autouse=True)
+def auth_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Accounts, session key and audit log of every app a test builds, in a temp folder
+    (an app built from the environment's settings would otherwise use data/auth)."""
+    path = tmp_path_factory.mktemp("auth")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CSC_AUTH_DIR", str(path))
+        env.delenv("CSC_DEMO", raising=False)
+        yield path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """argon2id with light parameters (8 MiB, one pass) in this process: the same
+    algorithm and code, a hundredth of the cost (the tests check thousands of passwords;
+    production keeps argon2-cffi's RFC 9106 defaults, 64 MiB and three passes)."""
+    from argon2 import PasswordHasher
+
+    from dashboards.auth import users
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8192))
+        yield
+
+
 @pytest.fixture(scope="session")
-def app(snapshot: Path):
+def security(auth_dir: Path):
+    """Sign-in settings of the test apps: accounts and the audit log in a temp folder."""
+    return security_settings(auth_dir)
+
+
+@pytest.fixture(scope="session")
+def make_app(security):
+    """``make_app(serving_path)``: another app, with the test accounts."""
     from dashboards.app import create_app
 
-    return create_app(serving_path=snapshot)
+    def make(serving_path: Path):
+        app = create_app(serving_path=serving_path, security=security)
+        add_accounts(app)
+        return app
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def app(snapshot: Path, make_app):
+    """The app on the fixture snapshot, with the test accounts (auth_helpers.ACCOUNTS)."""
+    return make_app(snapshot)
 
 
 @pytest.fixture
 def client(app):
+    """A test client signed in as the analyst (through the sign-in form, once a run)."""
+    return signed_in(app, "analyst")
+
+
+@pytest.fixture
+def anonymous(app):
+    """A test client nobody signed in with."""
     return app.server.test_client()
 
 
 @pytest.fixture(scope="session")
-def empty_app(tmp_path_factory: pytest.TempPathFactory):
+def empty_app(tmp_path_factory: pytest.TempPathFactory, make_app):
     """An app whose snapshot has not been published yet."""
-    from dashboards.app import create_app
-
-    return create_app(serving_path=tmp_path_factory.mktemp("unpublished") / "serving.duckdb")
+    return make_app(tmp_path_factory.mktemp("unpublished") / "serving.duckdb")
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 
 from dashboards import data, managers
+from dashboards.auth import acting_as, user
 from dashboards.views import child as child_view
 from dashboards.views import district as district_view
 from dashboards.views import districts as districts_view
@@ -27,7 +28,8 @@ def serving(warehouse, tmp_path_factory):
     path = tmp_path_factory.mktemp("serving") / "serving.duckdb"
     publish_snapshot(warehouse, path, path.with_name("serving.previous.duckdb"))
     data.clear_cache()
-    with data.use_snapshot(path):
+    # read as an analyst of every LA (the scope rules: tests/dashboards/auth/test_scope.py)
+    with data.use_snapshot(path), acting_as(user("analyst", ["analyst"])):
         yield path
     data.clear_cache()
 

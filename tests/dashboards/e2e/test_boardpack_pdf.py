@@ -10,9 +10,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from auth_helpers import principal
 from pypdf import PdfReader
 
 from dashboards import data
+from dashboards.auth import acting_as
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +48,7 @@ def pack(snapshot, chromium, tmp_path_factory):
     assert f"Wrote {out}" in done.stdout
     reader = PdfReader(out)
     marks = [(o.title, reader.get_destination_page_number(o) + 1) for o in reader.outline]
-    with data.use_snapshot(snapshot):
+    with data.use_snapshot(snapshot), acting_as(principal("board")):
         wanted = {s.title: s for s in boardpack.sections("850")}
     sections = [(wanted[title], first) for title, first in marks if title != "Contents"]
     return boardpack.BoardPack(out, sections, len(reader.pages))

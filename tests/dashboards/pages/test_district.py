@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auth_helpers import sign_in
 from dash_helpers import find_by_id, text_of
 
 from dashboards import ids
@@ -186,7 +187,10 @@ def test_an_unknown_district_says_so_and_lists_the_las_districts(callbacks):
 
 def test_an_unknown_la_falls_back_to_the_first_and_says_so(callbacks):
     text = text_of(callbacks.route("/district/Winchester", "?la=999"))
-    assert "Unknown local authority “999”: showing 850 instead." in text
+    assert (
+        "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead."
+        in text
+    )
     assert "Action lists — as at 14 Feb 2025" in text
 
 
@@ -244,7 +248,7 @@ def test_the_kpi_page_links_each_district_to_its_page(callbacks):
 def test_without_a_snapshot_the_district_pages_say_run_make_demo(empty_app):
     from dash_helpers import DashCallbacks
 
-    driver = DashCallbacks(empty_app.server.test_client())
+    driver = DashCallbacks(sign_in(empty_app))
     for path in ["/district", "/district/Winchester"]:
         assert "No published data yet" in text_of(driver.route(path)), path
 

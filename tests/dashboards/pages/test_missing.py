@@ -106,7 +106,10 @@ def test_kpis_not_split_by_source_say_so_for_care_or_home(callbacks):
 def test_bad_query_values_give_a_message_and_the_defaults(callbacks):
     page = callbacks.route("/missing", "?district=Atlantis&end=2024-13&breakdown=x&la=999")
     messages = text_of(find_by_id(page, ids.MISSING_MESSAGES))
-    assert "Unknown local authority “999”: showing 850 instead." in messages
+    assert (
+        "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead."
+        in messages
+    )
     assert "Unknown district “Atlantis”: showing All districts instead." in messages
     assert "The end month “2024-13” is not a month" in messages
     assert "Unknown breakdown “x”" in messages
