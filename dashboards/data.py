@@ -763,12 +763,18 @@ def rejected_loads(la: str) -> pd.DataFrame:
     delivery was blocked: it is newer than the snapshot when a run stopped before
     publishing), else from the snapshot's copy of the load events.
     """
-    _require(Access.AGGREGATES, la, what="load_events")
+    who = _require(Access.AGGREGATES, la, what="load_events")
     if "landing_problems" in status_tables():  # a status file written by this version
-        return _status_query(_sql("status_blocked"), {"la": la})
-    if not has_table("meta.load_events"):
+        frame = _status_query(_sql("status_blocked"), {"la": la})
+    elif not has_table("meta.load_events"):
         return _empty(["loaded_at", "source", "collection_year", "extract_date", "source_file"])
-    return _query(_sql("rejected_loads"), {"la": la})
+    else:
+        frame = _query(_sql("rejected_loads"), {"la": la})
+    if "message" in frame.columns and not who.can(Access.DATA_QUALITY, la):
+        # Why (file, line, rule, and values that can quote a child's id) is for those who
+        # fix extracts; everyone else learns that the figures are older, and which file.
+        frame["message"] = None
+    return frame
 
 
 # ##### The managers' pages: districts, caseloads, action lists, a child's timeline
@@ -1313,22 +1319,36 @@ VOLUME_COLUMNS = [
 
 def landing_problems(la: str | None = None) -> pd.DataFrame:
     """What the latest scan found in the landing folder besides extracts: rejected (severity
-    error) or listed, not read (warning). Entries outside any LA folder only for every LA."""
+    error) or listed, not read (warning), of ``la`` or every LA the principal may see. An
+    entry outside any LA folder (no ``la_code``: its name may be anyone's) only when
+    ``la`` is None and the principal's data-quality access covers every LA."""
+    allowed = _dq_scope(la, "landing_problems")
     if "landing_problems" not in status_tables():
         return _empty(LANDING_PROBLEM_COLUMNS)
-    return _status_query(
+    frame = _status_query(
         f"select {', '.join(LANDING_PROBLEM_COLUMNS)} from landing_problems "
         "where ($la::varchar is null or la_code = $la) "
         "order by severity = 'warning', la_code nulls first, path",
         {"la": la},
     )
+    if allowed is None:
+        return frame
+    return frame[frame["la_code"].astype("string").isin(allowed).fillna(False)].reset_index(
+        drop=True
+    )
 
 
 def volume_checks(la: str | None = None, served_only: bool = False) -> pd.DataFrame:
     """Volume and distribution findings of the latest check of each extract, against the
-    previous accepted extract; ``served_only``: of the extracts being served only."""
+    previous accepted extract; ``served_only``: of the extracts being served only (of
+    ``la``, or every LA the principal may see the data quality of)."""
+    allowed = _dq_scope(la, "volume_checks")
     if "volume_checks" not in status_tables():
         return _empty(VOLUME_COLUMNS)
+    return _only(_volume_checks(la, served_only), allowed)
+
+
+def _volume_checks(la: str | None, served_only: bool) -> pd.DataFrame:
     return _status_query(
         f"select {', '.join(VOLUME_COLUMNS)} from volume_checks "
         "where ($la::varchar is null or la_code = $la) and (not $served or is_served) "
@@ -1336,6 +1356,16 @@ def volume_checks(la: str | None = None, served_only: bool = False) -> pd.DataFr
         "table_name, rule_code",
         {"la": la, "served": served_only},
     )
+
+
+def volume_warnings(la: str) -> int:
+    """How many volume findings the data in use of ``la`` has (aggregate: for the banner
+    every role sees; the findings themselves, with their files and counts, are
+    ``volume_checks``, for those who fix extracts)."""
+    _require(Access.AGGREGATES, la, what="volume_warnings")
+    if "volume_checks" not in status_tables():
+        return 0
+    return len(_volume_checks(la, True))
 
 
 # The DfE's 903 rules on the newest extracts (submission readiness; pipelines/lib/dfe903_check.py):
@@ -1389,15 +1419,18 @@ DFE_ISSUE_COLUMNS = [
 
 
 def _dfe903(table: str, columns: list[str], la: str | None, year: str | None, tail: str):
-    """Rows of a status table of the DfE check, for an LA and year (``None``: every)."""
+    """Rows of a status table of the DfE check, for an LA and year (``None``: every LA the
+    principal may see the data quality of, every year)."""
+    allowed = _dq_scope(la, table)
     if table not in status_tables():
         return _empty(columns)
-    return _status_query(
+    frame = _status_query(
         f"select {', '.join(columns)} from {table} "
         "where ($la::varchar is null or la_code = $la) "
         "and ($year::varchar is null or collection_year = $year) " + tail,
         {"la": la, "year": year},
     )
+    return _only(frame, allowed)
 
 
 def dfe903_runs(la: str | None = None, year: str | None = None) -> pd.DataFrame:
@@ -1425,8 +1458,11 @@ def dfe903_rules(la: str | None = None, year: str | None = None) -> pd.DataFrame
 
 
 def dfe903_issues(la: str | None = None, year: str | None = None) -> pd.DataFrame:
-    """The rows the DfE's rules flagged in the newest extract of each year (child-level)."""
-    return _dfe903(
+    """The rows the DfE's rules flagged in the newest extract of each year, of ``la`` or
+    every LA the principal may see the data quality of (they name children: audited)."""
+    what = "dfe903_rows"
+    _child_level(what)
+    frame = _dfe903(
         "dfe903_issues",
         DFE_ISSUE_COLUMNS,
         la,
@@ -1434,6 +1470,8 @@ def dfe903_issues(la: str | None = None, year: str | None = None) -> pd.DataFram
         "order by severity <> 'dfe', la_code, collection_year desc, rule_code, source_file, "
         "source_row",
     )
+    audit("view", what=what, la=la or LA_TOTAL, rows=len(frame), detail=year and f"year={year}")
+    return frame
 
 
 def published_extracts() -> pd.DataFrame:

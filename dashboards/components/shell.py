@@ -124,17 +124,20 @@ def navbar(las: list[str]) -> dbc.Navbar:
 
 def freshness_banner(la: str | None) -> list:
     """ "Data as at <latest extract date> · published <when>", and rejected deliveries."""
+    who = current_principal()
+    explain = who is not None and who.can(Access.DATA_QUALITY, la)
     try:
         info = data.freshness(la)
         rejected = data.rejected_loads(la) if la else pd.DataFrame()
-        volume = data.volume_checks(la, served_only=True) if la else pd.DataFrame()
+        # The findings (files, counts) for those who fix extracts; the others are told
+        # that there are some.
+        volume = data.volume_checks(la, served_only=True) if la and explain else pd.DataFrame()
+        volume_count = len(volume) if explain else data.volume_warnings(la) if la else 0
     except data.NoSnapshot:
         return [messages.no_snapshot()]
     parts = []
     if la:
         parts.append(html.Span(f"LA {la}", className="fw-semibold"))
-    who = current_principal()
-    explain = who is not None and who.can(Access.DATA_QUALITY, la)
     if info["extract_date"] is not None:
         parts.append(f"Data as at {fmt.format_date(info['extract_date'])}")
     if info["published_at"] is not None:
@@ -177,23 +180,26 @@ def freshness_banner(la: str | None) -> list:
                 className="rejected-load",
             )
         )
-    if not volume.empty:
+    if volume_count:
+        details = [
+            dcc.Link(
+                "Details on the data-quality page",
+                href=f"/data-quality?la={la}",
+                className="alert-link",
+            ),
+            ".",
+            html.Ul(
+                [html.Li(line) for line in quality.volume_alerts(volume.head(5))],
+                className="mb-0 small",
+            ),
+        ]
         banner.append(
             dbc.Alert(
                 [
                     html.Strong(f"Volume warning for LA {la}: "),
                     "a table of the data in use moved far from the extract before it. "
                     "Check these figures before relying on them. ",
-                    dcc.Link(
-                        "Details on the data-quality page",
-                        href=f"/data-quality?la={la}",
-                        className="alert-link",
-                    ),
-                    ".",
-                    html.Ul(
-                        [html.Li(line) for line in quality.volume_alerts(volume.head(5))],
-                        className="mb-0 small",
-                    ),
+                    *(details if explain else []),
                 ],
                 color="warning",
                 className="volume-warning",

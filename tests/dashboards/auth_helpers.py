@@ -26,6 +26,7 @@ ACCOUNTS: dict[str, tuple[list[str], list[str] | None, list[str] | None]] = {
     "engineer": (["engineer"], None, None),
     "admin": (["admin"], None, None),
     "board-851": (["board"], ["851"], None),
+    "engineer-850": (["engineer"], ["850"], None),
 }
 ORIGIN = "http://localhost"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
