@@ -268,7 +268,8 @@ def _pages(la: str) -> list[tuple[str, str, str, bool]]:
 @contextlib.contextmanager
 def sign_in_off(app, principal) -> Iterator[None]:
     """This benchmark only: the app's sign-in layer taken off (its gate, the session's
-    user, the security headers), every request reading as ``principal``."""
+    user, the security headers), every request reading as ``principal`` (or as whom
+    ``principal()`` names for the request, when it is a function)."""
     import flask
 
     from dashboards.auth.context import G_PRINCIPAL
@@ -279,7 +280,7 @@ def sign_in_off(app, principal) -> Iterator[None]:
     saved_before, saved_after = list(before), list(after)
 
     def as_principal() -> None:
-        flask.g.setdefault(G_PRINCIPAL, principal)
+        flask.g.setdefault(G_PRINCIPAL, principal() if callable(principal) else principal)
 
     before[before.index(keeper.gate)] = as_principal
     after[:] = [f for f in after if getattr(f, "__self__", None) is not keeper.talisman]

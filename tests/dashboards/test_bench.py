@@ -52,4 +52,7 @@ def test_python_m_bench_runs_only_the_benchmarks_named(tmp_path, capsys, monkeyp
     assert ran == list(runner.BENCHMARKS)
     ran.clear()
     assert runner.main(["pipeline"]) == 0 and ran == ["pipeline"]
+    monkeypatch.setitem(runner.SLOW, "dashboard_load", lambda argv: ran.append("load") or {})
+    ran.clear()
+    assert runner.main(["all"]) == 2 and ran == [*runner.BENCHMARKS, "load"]
     assert runner.main(["nope"]) == 2 and "Unknown benchmark nope" in capsys.readouterr().out
