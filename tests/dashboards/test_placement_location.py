@@ -129,6 +129,20 @@ def test_location_not_known_is_said_beside_the_figure(snapshot):
     assert placement_locations.not_known_note("850", "cla_count", "ALL", latest) == []
 
 
+def test_the_board_is_told_a_small_number_of_locations_is_not_known_not_the_number(snapshot):
+    with duckdb.connect(str(snapshot)) as con:
+        con.execute("update marts.kpi_values set numerator = 4, value = 4")
+    data.clear_cache()
+    latest = {"period_end": pd.Timestamp(END)}
+    with _as("board", ["board"]):
+        note = words(
+            placement_locations.not_known_note("850", "placed_outside_la_pct", "ALL", latest)
+        )
+    assert note.startswith("Location not known: fewer than 6 children (")
+    note = words(placement_locations.not_known_note("850", "placed_outside_la_pct", "ALL", latest))
+    assert note.startswith("Location not known: 4 children (")
+
+
 def test_the_district_lists_where_its_children_live_farthest_first(snapshot):
     frame = data.placement_locations("850", "Havant")
     assert list(frame["child"]) == ["C2", "C1", "C3"]  # not C4 (Gosport), not C5 (not now)
