@@ -441,22 +441,31 @@ def _sign_in_summary(results: list[dict]) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> dict | None:
+def published_snapshot(path: Path | None) -> Path | None:
+    """``path`` (default: the settings' snapshot), if it has been published; else None,
+    having said how to publish one."""
     from pipelines.settings import get_settings
 
+    snapshot = (path or get_settings().serving_path).expanduser().resolve()
+    if snapshot.is_file():
+        return snapshot
+    print(
+        f"No published snapshot at {snapshot}: run `make demo` (or `make generate "
+        "materialize`) first, or pass --snapshot PATH.",
+        file=sys.stderr,
+    )
+    return None
+
+
+def main(argv: list[str] | None = None) -> dict | None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshot", type=Path, default=None, help="default: the settings' one")
     parser.add_argument("--la", default=None, help="default: 850 if present, else the first")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--out", type=Path, default=Path("bench/results/dashboard.json"))
     args = parser.parse_args(argv)
-    snapshot = (args.snapshot or get_settings().serving_path).expanduser().resolve()
-    if not snapshot.is_file():
-        print(
-            f"No published snapshot at {snapshot}: run `make demo` (or `make generate "
-            "materialize`) first, or pass --snapshot PATH.",
-            file=sys.stderr,
-        )
+    snapshot = published_snapshot(args.snapshot)
+    if snapshot is None:
         return None
     report = run(snapshot, args.la or "850", args.repeat)
     args.out.parent.mkdir(parents=True, exist_ok=True)

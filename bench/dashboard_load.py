@@ -303,6 +303,10 @@ def run(snapshot: Path, la: str, users: int, seconds: int, compare: bool) -> dic
             "CSC_LOAD_LA": la,
             "CSC_LOAD_KPI": samples["kpi"],
             "CSC_LOAD_DISTRICT": samples["district"],
+            # the virtual users import the requests a browser makes from bench.dashboard
+            "PYTHONPATH": os.pathsep.join(
+                [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
+            ).rstrip(os.pathsep),
         }
         base.pop("CSC_DEMO", None)
         runs = [("signed_in", "dashboards.app:create_server()", "1")]
@@ -331,7 +335,7 @@ def run(snapshot: Path, la: str, users: int, seconds: int, compare: bool) -> dic
 
 
 def main(argv: list[str] | None = None) -> dict | None:
-    from pipelines.settings import get_settings
+    from bench.dashboard import published_snapshot
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshot", type=Path, default=None, help="default: the settings' one")
@@ -341,13 +345,8 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--no-compare", dest="compare", action="store_false")
     parser.add_argument("--out", type=Path, default=Path("bench/results/dashboard_load.json"))
     args = parser.parse_args(argv)
-    snapshot = (args.snapshot or get_settings().serving_path).expanduser().resolve()
-    if not snapshot.is_file():
-        print(
-            f"No published snapshot at {snapshot}: run `make demo` (or `make generate "
-            "materialize`) first, or pass --snapshot PATH.",
-            file=sys.stderr,
-        )
+    snapshot = published_snapshot(args.snapshot)
+    if snapshot is None:
         return None
     report = run(snapshot, args.la, args.users, args.seconds, args.compare)
     args.out.parent.mkdir(parents=True, exist_ok=True)

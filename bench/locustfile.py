@@ -24,29 +24,14 @@ from urllib.parse import quote
 
 from locust import HttpUser, between, task
 
+from bench.dashboard import router_body
+
 AUTH = os.environ.get("CSC_LOAD_AUTH", "1") != "0"
 LA = os.environ.get("CSC_LOAD_LA", "850")
 KPI = os.environ.get("CSC_LOAD_KPI", "rhi_offered_pct")
 DISTRICT = os.environ.get("CSC_LOAD_DISTRICT", "")
 PASSWORD = os.environ.get("CSC_LOAD_PASSWORD", "")
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def router_body(pathname: str, search: str) -> dict:
-    """The Pages router's request for a URL: what the browser posts to show a page."""
-    return {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "state": [],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
 
 
 def banner_body(pathname: str, search: str) -> dict:
