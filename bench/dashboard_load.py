@@ -254,13 +254,20 @@ def _locust(url: str, env: dict[str, str], users: int, seconds: int, out: Path) 
                     "per_second": round(float(r["Requests/s"]), 2),
                 }
             )
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.is_file():
+        with open(failures, newline="") as handle:
+            for r in csv.DictReader(handle):
+                rows.append({"name": r["Name"], "method": "failure", "error": r["Error"],
+                             "requests": int(r["Occurrences"]), "failures": int(r["Occurrences"]),
+                             "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0})  # fmt: skip
     return rows
 
 
 def _pages_only(rows: list[dict]) -> dict[str, float]:
     """The page-view requests (not signing in) taken together: p95 over their types,
     weighted by count (the worst type's p95 and p99 too)."""
-    pages = [r for r in rows if r["method"] and r["name"].endswith(PAGE_PARTS)]
+    pages = [r for r in rows if r["method"] in ("GET", "POST") and r["name"].endswith(PAGE_PARTS)]
     count = sum(r["requests"] for r in pages) or 1
     return {
         "requests": sum(r["requests"] for r in pages),
@@ -362,6 +369,9 @@ def main(argv: list[str] | None = None) -> dict | None:
         print(f"{label}:")
         print(f"  {'request':<30} {'n':>6} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6}")
         for r in report[label]["requests"]:
+            if r["method"] == "failure":
+                print(f"  failed {r['requests']}x {r['name']}: {r['error'][:100]}")
+                continue
             print(
                 f"  {r['name'][:30]:<30} {r['requests']:>6} {r['failures']:>5} "
                 f"{r['p50_ms']:>6.0f} {r['p95_ms']:>6.0f} {r['p99_ms']:>6.0f}"
