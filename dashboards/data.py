@@ -807,3 +807,36 @@ def dq_las() -> list[str]:
         found = set()
     found.update(str(v) for v in extract_status()["la_code"].dropna())
     return sorted(found)
+
+
+# ##### The board: local authorities' names and the partners accountable for KPIs
+
+
+def la_names() -> dict[str, str]:
+    """{LA code: name} from ``reference.local_authorities`` (empty when not published)."""
+    if not has_table("reference.local_authorities"):
+        return {}
+    frame = query("select la_code, la_name from reference.local_authorities")
+    return dict(zip(frame["la_code"].astype(str), frame["la_name"].astype(str), strict=True))
+
+
+def la_label(la: str | None) -> str:
+    """What pages call an LA: its name ("Hampshire"), else "LA 850" when the snapshot has
+    no name for it."""
+    if not la:
+        return ""
+    try:
+        name = la_names().get(str(la))
+    except NoSnapshot:
+        name = None
+    return name or f"LA {la}"
+
+
+PARTNER_COLUMNS = ["partner_id", "name", "kind", "description"]
+
+
+def partners() -> pd.DataFrame:
+    """The partners the board holds to account (``reference.partners``), A–Z."""
+    if not has_table("reference.partners"):
+        return _empty(PARTNER_COLUMNS)
+    return query("select * from reference.partners order by name")

@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-
 WILSON, POISSON = "Wilson score", "exact Poisson"
 LEVEL = 0.95
 #: The two funnels of a funnel plot (Spiegelhalter 2005; Fingertips): about 2 and 3 SD.

@@ -220,11 +220,13 @@ def _two_of_three(
     for i in range(n):
         if not beyond[i]:
             continue
-        nxt = same(i, i + 1) and beyond[i + 1]
-        if nxt and ((same(i, i - 1) and side[i - 1]) or (same(i, i + 2) and side[i + 2])):
-            starts[i] = True
-        elif same(i, i + 2) and beyond[i + 2] and side[i + 1]:
-            starts[i] = True
+        # this and the next point beyond, with the point before or after on that side...
+        pair = (same(i, i + 1) and beyond[i + 1]) and (
+            (same(i, i - 1) and side[i - 1]) or (same(i, i + 2) and side[i + 2])
+        )
+        # ...or this and the point after next beyond, the one between on that side
+        gap = same(i, i + 2) and beyond[i + 2] and side[i + 1]
+        starts[i] = bool(pair or gap)
     return [
         beyond[j] and any(starts[k] and same(k, j) for k in range(max(0, j - 2), j + 1))
         for j in range(n)
@@ -259,12 +261,10 @@ def xmr(
             direction,
             eligible=False,
             reason=f"Too few points for SPC: {n} (Making Data Count needs at least "
-            f"{min_points}); shown as a run chart.",
+            f"{min_points}).",
         )
     if baseline is not None and not (MIN_BASELINE_POINTS <= baseline <= n):
-        raise ValueError(
-            f"a baseline needs {MIN_BASELINE_POINTS} to {n} points, not {baseline}"
-        )
+        raise ValueError(f"a baseline needs {MIN_BASELINE_POINTS} to {n} points, not {baseline}")
     base_n = baseline or n
     partition = [0] * base_n + [1] * (n - base_n)
     base = vals[:base_n]
@@ -286,9 +286,7 @@ def xmr(
         (TWO_SIGMA, "high"): _two_of_three([v > u2 for v in vals], above, partition),
         (TWO_SIGMA, "low"): _two_of_three([v < l2 for v in vals], below, partition),
     }
-    rules = tuple(
-        frozenset(key for key, marks in fired.items() if marks[i]) for i in range(n)
-    )
+    rules = tuple(frozenset(key for key, marks in fired.items() if marks[i]) for i in range(n))
     special: list[str | None] = []
     conflicts: list[int] = []
     for i, point in enumerate(rules):

@@ -22,6 +22,11 @@ class Settings:
     warehouse_path: Path
     serving_dir: Path
     alert_webhook: str | None = None
+    #: The board's working memory (commentary, actions, meetings): SQLite, outside the
+    #: published snapshot, which every publish replaces (dashboards/board/store.py).
+    board_path: Path = REPO_ROOT / "data" / "board" / "board.sqlite3"
+    #: Districts with fewer cases than this are marked "small numbers" and never judged.
+    small_numbers: int = 10
 
     @property
     def serving_path(self) -> Path:
@@ -51,4 +56,19 @@ def get_settings() -> Settings:
         warehouse_path=_path("CSC_DUCKDB_PATH", data / "warehouse.duckdb"),
         serving_dir=_path("CSC_SERVING_DIR", data / "serving"),
         alert_webhook=os.environ.get("CSC_ALERT_WEBHOOK") or None,
+        board_path=_path("CSC_BOARD_PATH", data / "board" / "board.sqlite3"),
+        small_numbers=_positive_int("CSC_SMALL_NUMBERS", 10),
     )
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more, not {value}")
+    return value

@@ -13,12 +13,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data, export, figures, ids, scoring, urlstate
+from dashboards import data, export, figures, ids, scoring, signals, urlstate
 from dashboards import formatting as fmt
-from dashboards.components import messages
+from dashboards.components import messages, spc_bits
 from dashboards.components.controls import download_button
-from dashboards.components.kpi_bits import DIRECTION_ICON, direction_text, rag_badge
-from dashboards.views.common import kpi_href
+from dashboards.components.kpi_bits import rag_badge
+from dashboards.views.common import kpi_href, lookup
 
 CSV_COLUMNS = [
     "area",
@@ -34,9 +34,13 @@ CSV_COLUMNS = [
     "target",
     "tolerance",
     "rag",
-    "vs_previous",
-    "vs_year_ago",
+    "variation",
+    "assurance",
+    "direction_of_travel",
+    "spc_note",
     *scoring.COMPARATORS,
+    "partner",
+    "owner_role",
 ]
 SVG_DATA = "data:image/svg+xml;charset=utf-8,"
 #: The sparkline of a KPI with no figures: an empty box.
@@ -47,10 +51,42 @@ EMPTY_SPARKLINE = SVG_DATA + quote(figures.sparkline_svg(pd.DataFrame()))
 def frame(la: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scorecard rows, headline series) of ``la`` (shared: read-only)."""
     headline = data.headline_series(la)
-    rows = scoring.scorecard_frame(
-        data.catalogue(), headline, data.targets(), data.comparators(), la
-    )
-    return rows, headline
+    catalogue = data.catalogue()
+    rows = scoring.scorecard_frame(catalogue, headline, data.targets(), data.comparators(), la)
+    return with_signals(rows, catalogue, headline, la), headline
+
+
+def with_signals(
+    rows: pd.DataFrame, catalogue: pd.DataFrame, headline: pd.DataFrame, la: str
+) -> pd.DataFrame:
+    """The scorecard rows with SPC's variation, assurance and direction of travel (from
+    SPC, never from the last two points: a KPI without SPC says how it changed in numbers,
+    untested), and the accountable partner."""
+    if rows.empty:
+        return rows
+    found = signals.headline_signals(catalogue, headline, lookup(), la)
+    series_of = {str(k): g for k, g in headline.groupby("kpi_id")} if not headline.empty else {}
+    kpis = catalogue.set_index("kpi_id").to_dict("index")
+    out = rows.copy()
+    out["variation"] = [found[k].variation if k in found else None for k in out["kpi_id"]]
+    out["assurance"] = [found[k].assurance if k in found else None for k in out["kpi_id"]]
+    out["spc_note"] = [found[k].note() if k in found else "" for k in out["kpi_id"]]
+    travel = []
+    for record in out.to_dict("records"):
+        signal = found.get(record["kpi_id"])
+        if signal is not None and signal.applied:
+            travel.append(f"{signal.travel} (SPC to {signal.judged_to})")
+        else:
+            series = series_of.get(record["kpi_id"], pd.DataFrame())
+            travel.append(
+                signals.plain_change(series, record["unit"], record["decimals"])
+                if not series.empty
+                else "no figures"
+            )
+    out["direction_of_travel"] = travel
+    out["partner"] = [kpis.get(k, {}).get("partner_name") for k in out["kpi_id"]]
+    out["owner_role"] = [kpis.get(k, {}).get("owner_role") for k in out["kpi_id"]]
+    return out
 
 
 @data.memo
@@ -74,20 +110,25 @@ def _legend() -> html.Div:
         html.Li([rag_badge(r), f" {scoring.RAG_MEANING[r]}"], className="list-inline-item me-3")
         for r in (scoring.GREEN, scoring.AMBER, scoring.RED)
     ]
-    travel = ", ".join(
-        f"{DIRECTION_ICON[d]} {d}"
-        for d in (scoring.IMPROVING, scoring.DECLINING, scoring.NO_CHANGE)
-    )
     return html.Div(
         [
             html.H2("How to read this page", className="h6"),
             html.Ul(rag_items, className="list-inline mb-1"),
-            html.P(
-                f"Direction of travel, judged by whether higher or lower is better: {travel}; "
-                f"{DIRECTION_ICON[scoring.UP]} up / {DIRECTION_ICON[scoring.DOWN]} down for "
-                "figures shown for information. Comparators are the latest published figure "
-                "with its year, or “not published”.",
-                className="small mb-0",
+            html.Details(
+                [
+                    html.Summary("Variation, assurance and direction of travel", className="small"),
+                    spc_bits.legend(),
+                    html.P(
+                        "Direction of travel comes from the SPC chart: improving or "
+                        "deteriorating only when the latest point is special cause. A KPI "
+                        "with too few points (termly and yearly figures) or a rolling "
+                        "12-month figure says how it changed in numbers, not tested. "
+                        "Comparators are the latest published figure with its year, or "
+                        "“not published”.",
+                        className="small mb-0",
+                    ),
+                ],
+                open=True,
             ),
         ],
         className="mb-3",
@@ -126,8 +167,9 @@ def _row(record: dict[str, Any], sparkline: str, la: str) -> html.Tr:
             html.Td(record["display"], className="fw-bold text-end"),
             html.Td(record["target_display"] or "–", className="text-end"),
             html.Td(rag),
-            html.Td(direction_text(record["vs_previous"], "")),
-            html.Td(direction_text(record["vs_year_ago"], "")),
+            html.Td(spc_bits.variation_badge(record.get("variation"), record.get("spc_note", ""))),
+            html.Td(spc_bits.assurance_badge(record.get("assurance"), _no_assurance(record))),
+            html.Td(record.get("direction_of_travel") or "", className="small travel-spc"),
             *[html.Td(record[name], className="small") for name in scoring.COMPARATORS],
             html.Td(
                 html.Img(
@@ -143,6 +185,14 @@ def _row(record: dict[str, Any], sparkline: str, la: str) -> html.Tr:
     )
 
 
+def _no_assurance(record: dict[str, Any]) -> str:
+    if record.get("polarity") not in ("higher", "lower"):
+        return "no assurance for a figure shown for information"
+    if fmt.is_missing(record.get("target")):
+        return "no assurance without a target"
+    return "no assurance without SPC"
+
+
 def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str) -> html.Section:
     header = html.Thead(
         html.Tr(
@@ -153,8 +203,9 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
                     "Latest",
                     "Target",
                     "RAG",
-                    "Since previous period",
-                    "Since same point last year",
+                    "Variation",
+                    "Assurance",
+                    "Direction of travel",
                     *scoring.COMPARATORS,
                     "Trend",
                 )
@@ -174,7 +225,8 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
                 html.Table(
                     [
                         html.Caption(
-                            f"{area}: latest figures for LA {la}", className="visually-hidden"
+                            f"{area}: latest figures for {data.la_label(la)}",
+                            className="visually-hidden",
                         ),
                         header,
                         body,
@@ -192,11 +244,12 @@ def page(query: Mapping[str, Any]) -> list:
     las = data.las()
     la = urlstate.resolve_la(query.get("la"), las, notes)
     head = [
-        html.H1("Board scorecard"),
+        html.H1(f"Board scorecard — {data.la_label(la)}" if la else "Board scorecard"),
         html.P(
             "Every KPI of the performance framework for the whole authority: the latest "
-            "figure, the board's target, RAG, direction of travel and published comparators. "
-            "Select a KPI for its trend, districts and definition.",
+            "figure, the board's target, RAG, SPC variation and assurance, direction of "
+            "travel, published comparators and who is accountable. Select a KPI for its "
+            "trend, districts, commentary and the board's actions.",
             className="lead",
         ),
     ]
@@ -240,7 +293,9 @@ def download(la: str, kind: str = "csv") -> dict[str, Any]:
     if kind == "excel":
         rows, _ = frame(la)
         content = export.xlsx_bytes(
-            rows.reindex(columns=CSV_COLUMNS), sheet=f"Scorecard {la}", title=f"Scorecard LA {la}"
+            rows.reindex(columns=CSV_COLUMNS),
+            sheet=f"Scorecard {la}",
+            title=f"Scorecard {data.la_label(la)}",
         )
         return dcc.send_bytes(content, f"scorecard-{la}.xlsx", type=export.XLSX_MIMETYPE)
     return dcc.send_string(csv_text(la), f"scorecard-{la}.csv")

@@ -27,9 +27,13 @@ from dashboards import intervals as iv
 
 @pytest.mark.parametrize(
     ("numerator", "denominator", "low", "high"),
-    [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611),
-     (1, 29, 0.0061, 0.1718)],
-)  # fmt: skip
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
 def test_wilson_matches_newcombe_1998_table_1(numerator, denominator, low, high):
     got = iv.wilson(numerator, denominator)
     assert got == pytest.approx((low, high), abs=5e-5)
@@ -68,17 +72,24 @@ def test_a_percentage_interval_is_wilson_in_per_cent():
 
 def test_a_ratio_is_events_over_exposure():
     # caseload 60 cases over 4 FTE = 15 per FTE; exact Poisson 60: 45.79-77.23 → /4
-    got = iv.kpi_interval({"numerator": 60, "denominator": 4.0, "status": "ok"}, "caseload_avg",
-                          "ratio")  # fmt: skip
+    got = iv.kpi_interval(
+        {"numerator": 60, "denominator": 4.0, "status": "ok"}, "caseload_avg", "ratio"
+    )
     assert got.value == 15.0
     assert (got.low, got.high) == pytest.approx((11.45, 19.31), abs=0.01)
 
 
 def test_no_interval_without_a_figure():
-    assert iv.kpi_interval({"numerator": 0, "denominator": 0, "status": "no_cases"}, "x",
-                           "percent") is None  # fmt: skip
-    assert iv.kpi_interval({"numerator": None, "denominator": None, "status": "not_supplied"},
-                           "x", "percent") is None  # fmt: skip
+    assert (
+        iv.kpi_interval({"numerator": 0, "denominator": 0, "status": "no_cases"}, "x", "percent")
+        is None
+    )
+    assert (
+        iv.kpi_interval(
+            {"numerator": None, "denominator": None, "status": "not_supplied"}, "x", "percent"
+        )
+        is None
+    )
 
 
 def test_the_multiplier_of_a_rate_comes_from_its_id():
@@ -116,8 +127,9 @@ def test_small_numbers_are_never_judged():
 
 
 def test_counts_are_not_compared():
-    count = iv.kpi_interval({"numerator": 40, "denominator": None, "status": "ok"}, "cla_count",
-                            "count")  # fmt: skip
+    count = iv.kpi_interval(
+        {"numerator": 40, "denominator": None, "status": "ok"}, "cla_count", "count"
+    )
     assert (count.low, count.high) == pytest.approx((28.58, 54.47), abs=0.01)
     assert iv.compare(count, 400.0, "info", "count") is None
     assert iv.comparison_text(None, count, "count", 10) == iv.NOT_COMPARED_COUNT
@@ -128,10 +140,13 @@ def test_counts_are_not_compared():
 
 @pytest.mark.parametrize(
     ("n", "low95", "high95", "low998", "high998"),
-    [(1, 3.204264, 100, 0, 100), (20, 63.326743, 97.958152, 53.341156, 100),
-     (50, 69.691035, 91.593861, 63.375595, 97.909301),
-     (68, 71.251689, 90.033207, 65.836243, 95.448652)],
-)  # fmt: skip
+    [
+        (1, 3.204264, 100, 0, 100),
+        (20, 63.326743, 97.958152, 53.341156, 100),
+        (50, 69.691035, 91.593861, 63.375595, 97.909301),
+        (68, 71.251689, 90.033207, 65.836243, 95.448652),
+    ],
+)
 def test_proportion_funnel_matches_fingertips_reference_outputs(n, low95, high95, low998, high998):
     benchmark = 0.80642448
     assert [100 * x for x in iv.proportion_funnel(benchmark, n, 0.95)] == pytest.approx(
@@ -144,10 +159,12 @@ def test_proportion_funnel_matches_fingertips_reference_outputs(n, low95, high95
 
 @pytest.mark.parametrize(
     ("events", "low95", "high95", "low998", "high998"),
-    [(1, 20.61494982, 4536.678859, 12.4395182, 114796.3768),
-     (2, 31.79630214, 948.4284419, 20.45783597, 5059.653722),
-     (4, 44.85991432, 421.5534704, 31.05529687, 1072.066453)],
-)  # fmt: skip
+    [
+        (1, 20.61494982, 4536.678859, 12.4395182, 114796.3768),
+        (2, 31.79630214, 948.4284419, 20.45783597, 5059.653722),
+        (4, 44.85991432, 421.5534704, 31.05529687, 1072.066453),
+    ],
+)
 def test_rate_funnel_matches_fingertips_reference_outputs(events, low95, high95, low998, high998):
     benchmark = 114.8591735 / 100_000
     for level, low, high in ((0.95, low95, high95), (0.998, low998, high998)):

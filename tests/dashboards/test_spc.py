@@ -47,7 +47,7 @@ def test_without_a_baseline_every_point_makes_the_limits():
     # 16 alternating points and one at 25: mean (16 × 11 + 25) / 17 = 11.8235; moving
     # ranges: fifteen of 2 and |25 − 12| = 13, mR-bar 43 / 16 = 2.6875; UPL 11.8235 +
     # 2.66 × 2.6875 = 18.9723.
-    result = spc.xmr(BASE + [25.0], "higher")
+    result = spc.xmr([*BASE, 25.0], "higher")
     assert result.baseline_points == 17
     assert result.mean == pytest.approx(201 / 17)
     assert result.mr_bar == pytest.approx(2.6875)
@@ -55,7 +55,7 @@ def test_without_a_baseline_every_point_makes_the_limits():
 
 
 def test_a_point_outside_the_limits_is_special_cause():
-    result = spc.xmr(BASE + [25.0], "higher")
+    result = spc.xmr([*BASE, 25.0], "higher")
     assert rules_at(result, 16) == {spc.OUTSIDE}
     assert result.special[16] == "improvement"
     assert all(s is None for s in result.special[:16])
@@ -73,7 +73,7 @@ def test_a_shift_is_six_points_on_one_side_of_the_mean():
 
 
 def test_five_points_on_one_side_are_not_a_shift():
-    result = spc.xmr(BASE_LOW_END + [12.5, 12.4, 12.5, 12.4, 12.5], "higher", baseline=16)
+    result = spc.xmr([*BASE_LOW_END, 12.5, 12.4, 12.5, 12.4, 12.5], "higher", baseline=16)
     assert all(not rules for rules in result.rules)
     assert result.variation == spc.COMMON
 
@@ -88,10 +88,10 @@ def test_a_run_does_not_cross_the_end_of_the_baseline():
     # Three points above the mean at the end of the baseline and three after it: not six
     # in one partition (MDC partitions runs at a baseline), so no shift.
     base = [10.0, 12.0] * 6 + [10.0, 12.0, 12.2, 12.1]
-    result = spc.xmr(base + [12.3, 12.2, 12.3], "higher", baseline=16)
+    result = spc.xmr([*base, 12.3, 12.2, 12.3], "higher", baseline=16)
     assert not any(spc.SHIFT in rules_at(result, i) for i in range(len(result.values)))
     # the same 19 points as one partition: those six are a shift
-    whole = spc.xmr(base + [12.3, 12.2, 12.3], "higher")
+    whole = spc.xmr([*base, 12.3, 12.2, 12.3], "higher")
     assert [spc.SHIFT in rules_at(whole, i) for i in range(13, 19)] == [True] * 6
 
 
