@@ -52,6 +52,8 @@ KPI_TREND = "kpi-trend"
 KPI_RANKING = "kpi-ranking"
 KPI_RANKING_TABLE = "kpi-districts"
 KPI_PERIOD_TABLE = "kpi-by-period"
+KPI_DISTRICT_CHART = "kpi-district-chart"
+KPI_DISTRICT_CHART_STATE = "kpi-district-chart-state"
 
 # ##### KPI dictionary (/dictionary)
 DICTIONARY_TABLE = "kpi-dictionary"

@@ -38,6 +38,13 @@ COMPARISON_LOOK = {  # verdict -> (colour, marker symbol)
 }
 
 
+NOT_COMPARED = "Not compared (small numbers or a count)"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _dict(fig: go.Figure) -> tuple[list[dict], dict]:
     out = fig.to_plotly_json()
     return list(out.get("data", [])), dict(out.get("layout", {}))
@@ -199,11 +206,7 @@ def district_intervals_figure(
         group = [r for r in shown if r["verdict"] == verdict]
         if not group:
             continue
-        name = (
-            intervals.COMPARISON_TEXT[verdict].capitalize()
-            if verdict
-            else "Not compared (small numbers or a count)"
-        )
+        name = _sentence(intervals.COMPARISON_TEXT[verdict]) if verdict else NOT_COMPARED
         traces.append(
             {
                 "type": "scatter",
@@ -298,7 +301,8 @@ def funnel_figure(
     lines: list[dict] = []
     if unit == "percent":
         benchmark = la_num / la_den
-        grid = np.unique(np.round(np.geomspace(1, max(top, 2), 80), 2))
+        # a smooth curve, through each district's own size
+        grid = np.unique(np.r_[np.round(np.geomspace(1, max(top, 2), 80), 2), sizes])
         for level, dash in ((0.95, "dash"), (0.998, "dot")):
             limits = [intervals.proportion_funnel(benchmark, n, level) for n in grid]
             for side, index in (("lower", 0), ("upper", 1)):
@@ -358,9 +362,7 @@ def funnel_figure(
                     "symbol": symbol,
                     "line": {"color": "#0b0c0c", "width": 1},
                 },
-                "name": intervals.COMPARISON_TEXT[verdict].capitalize()
-                if verdict
-                else "Not compared (small numbers)",
+                "name": _sentence(intervals.COMPARISON_TEXT[verdict]) if verdict else NOT_COMPARED,
                 "hovertext": [r["hover"] for r, _ in group],
                 "hoverinfo": "text",
             }
@@ -469,3 +471,17 @@ def district_stats(
             }
         )
     return out, la_row
+
+
+def la_interval_text(la_row: dict | None, *, kpi_id: str, unit: str | None, decimals: Any) -> str:
+    """The LA's own 95 % interval as text ("" without one)."""
+    if la_row is None:
+        return ""
+    interval = intervals.kpi_interval(la_row, kpi_id, unit)
+    if interval is None:
+        return ""
+    places = fmt.decimals_for(unit, decimals)
+    return (
+        f"{fmt.format_value(interval.low, unit, places)} to "
+        f"{fmt.format_value(interval.high, unit, places)}"
+    )
