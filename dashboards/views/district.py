@@ -112,7 +112,8 @@ def kpi_rows(comparison: pd.DataFrame, state: urlstate.DistrictState) -> list[di
                 "la_shown": row["la_shown"],
                 "low": row["low"],
                 "high": row["high"],
-                "rank": row["rank_text"],
+                "ci": row["ci"],
+                "compared": row["compared"],
                 "rag": _rag_text(row["rag"]),
                 "target": row["target"] or "–",
             }
@@ -128,9 +129,10 @@ def kpi_columns(district: str) -> list[dict[str, Any]]:
         column("shown", district, type="rightAligned"),
         column("counts", "Counts"),
         column("la_shown", "LA", type="rightAligned"),
+        column("ci", "95% interval"),
+        column("compared", "Compared with the LA"),
         column("low", "Lowest district"),
         column("high", "Highest district"),
-        column("rank", "Rank (1st = best)"),
         column("rag", "RAG"),
         column("target", "Target"),
     ]
@@ -139,8 +141,15 @@ def kpi_columns(district: str) -> list[dict[str, Any]]:
 @data.memo
 def comparison(la: str, end: pd.Timestamp | None, district: str) -> pd.DataFrame:
     """``managers.compare_district`` of ``district`` at ``end`` (shared: read-only)."""
+    from pipelines.settings import get_settings
+
     return managers.compare_district(
-        data.district_comparison(la, end), data.catalogue(), data.targets(), district, la
+        data.district_comparison(la, end),
+        data.catalogue(),
+        data.targets(),
+        district,
+        la,
+        threshold=get_settings().small_numbers,
     )
 
 
@@ -153,9 +162,12 @@ def _kpi_section(state: urlstate.DistrictState, label: str, end: pd.Timestamp | 
     return [
         heading,
         html.P(
-            f"Each KPI at its latest period ending by {label}, at its headline breakdown. "
-            "Ranks and ranges compare the LA's districts (not County or Unallocated); the "
-            "chart leaves out KPIs shown for information.",
+            f"Each KPI at its latest period ending by {label}, at its headline breakdown, "
+            "with its 95% confidence interval. A district is significantly better or worse "
+            "than the LA only when its interval leaves out the LA's figure; districts with "
+            "small numbers are marked and never compared. Ranges cover the LA's districts "
+            "with enough cases (not County or Unallocated); the chart leaves out KPIs shown "
+            "for information.",
             className="small text-body-secondary",
         ),
         chart(
@@ -232,7 +244,7 @@ def not_found(raw: str, state: urlstate.DistrictState, districts: list[str]) -> 
         why = f"“{name}” is the whole authority, not a district: see the "
         tail: list = [dcc.Link("board scorecard", href="/" + urlstate.encode({"la": state.la}))]
     else:
-        why = f"There is no district “{name}” in LA {state.la}. "
+        why = f"There is no district “{name}” in {data.la_label(state.la)}. "
         tail = []
     links = [
         html.Li(dcc.Link(d, href=district_href(d, la=state.la, period=state.period)))
@@ -242,7 +254,7 @@ def not_found(raw: str, state: urlstate.DistrictState, districts: list[str]) -> 
         html.H1("District not found"),
         *messages.query_messages(state.messages),
         dbc.Alert([why, *tail], color="warning", className="district-not-found"),
-        html.H2(f"Districts of LA {state.la}", className="h5"),
+        html.H2(f"Districts of {data.la_label(state.la)}", className="h5"),
         html.Ul(links) if links else html.P("This LA has no districts in the published data."),
     ]
 
@@ -294,7 +306,10 @@ def page(raw_district: str | None, query: Mapping[str, Any]) -> list:
         dcc.Store(id=ids.DISTRICT_LA, data=state.la),
         dcc.Store(id=ids.DISTRICT_NAME, data=district),
         html.P(
-            ["District of LA ", state.la, " · ", dcc.Link("all districts", href=_index(state))],
+            [
+                f"District of {data.la_label(state.la)} · ",
+                dcc.Link("all districts", href=_index(state)),
+            ],
             className="text-body-secondary mb-0 mt-3",
         ),
         html.H1(district, className="mt-0"),
