@@ -260,8 +260,7 @@ def xmr(
             vals,
             direction,
             eligible=False,
-            reason=f"Too few points for SPC: {n} (Making Data Count needs at least "
-            f"{min_points}).",
+            reason=f"Too few points for SPC: {n} (Making Data Count needs at least {min_points}).",
         )
     if baseline is not None and not (MIN_BASELINE_POINTS <= baseline <= n):
         raise ValueError(f"a baseline needs {MIN_BASELINE_POINTS} to {n} points, not {baseline}")

@@ -67,8 +67,9 @@ def test_the_district_page_compares_every_kpi_with_the_la_and_the_other_district
     spine = find_by_id(page, ids.DISTRICT_SPINE)["props"]["figure"]
     winchester = next(t for t in spine["data"] if t["name"] == "Winchester")
     assert winchester["y"][0] == "RHI offered" and winchester["x"][0] == 0.0  # the low end
-    assert "RHI offered — Winchester: 50.0% (significantly worse than the LA)" in (
-        winchester["hovertext"]
+    assert (
+        "RHI offered — Winchester: 50.0% (significantly worse than the LA)"
+        in (winchester["hovertext"])
     )
 
 
