@@ -21,6 +21,12 @@ def nav_pages() -> list[dict[str, Any]]:
     return sorted(pages, key=lambda p: (p.get("order") or 0, p["name"]))
 
 
+def _la_option(la: str) -> str:
+    """``"Hampshire (850)"`` in the LA selector; the code alone without a name."""
+    label = data.la_label(la)
+    return la if label == f"LA {la}" else f"{label} ({la})"
+
+
 def navbar(las: list[str]) -> dbc.Navbar:
     links = [
         dbc.NavItem(
@@ -38,10 +44,10 @@ def navbar(las: list[str]) -> dbc.Navbar:
             dbc.Label("Local authority", html_for=ids.LA_SELECT, className="me-2 mb-0 text-white"),
             dbc.Select(
                 id=ids.LA_SELECT,
-                options=[{"label": la, "value": la} for la in las],
+                options=[{"label": _la_option(la), "value": la} for la in las],
                 value=las[0] if las else None,
                 size="sm",
-                style={"width": "8rem"},
+                style={"width": "13rem"},
             ),
         ],
         id=ids.LA_SELECT_WRAPPER,
@@ -77,7 +83,7 @@ def freshness_banner(la: str | None) -> list:
         return [messages.no_snapshot()]
     parts = []
     if la:
-        parts.append(html.Span(f"LA {la}", className="fw-semibold"))
+        parts.append(html.Span(data.la_label(la), className="fw-semibold"))
     if info["extract_date"] is not None:
         parts.append(f"Data as at {fmt.format_date(info['extract_date'])}")
     if info["published_at"] is not None:
@@ -101,7 +107,7 @@ def freshness_banner(la: str | None) -> list:
         banner.append(
             dbc.Alert(
                 [
-                    html.Strong(f"The latest delivery for LA {la} was rejected. "),
+                    html.Strong(f"The latest delivery for {data.la_label(la)} was rejected. "),
                     "These figures come from the data loaded before it. ",
                     dcc.Link(
                         "Why, on the data-quality page",

@@ -288,7 +288,47 @@ def build_snapshot(path: Path) -> Path:
             ],
         )  # fmt: skip
         add_manager_tables(con)  # the district and child pages (manager_fixture)
+        add_board_tables(con)  # LA names and partners (issue 15)
     return path
+
+
+#: Partners and who is accountable for which KPI (the seeds partners, kpi_accountability).
+PARTNERS = [
+    ("rhi_provider", "RHI Provider Ltd", "commissioned service", "Return home interviews."),
+    ("virtual_school", "Virtual School", "education partner", "PEPs."),
+    ("cs_workforce", "Social work workforce", "council service", "Caseloads."),
+]
+ACCOUNTABLE = {  # kpi_id -> (partner_id, owner role); the others have none
+    "rhi_offered_pct": ("rhi_provider", "RHI contract manager"),
+    "rhi_accepted_pct": ("rhi_provider", "RHI contract manager"),
+    "rhi_within_72h_pct": ("rhi_provider", "RHI contract manager"),
+    "pep_in_term_pct": ("virtual_school", "Virtual School Head"),
+    "caseload_avg": ("cs_workforce", "Principal Social Worker"),
+}
+
+
+def add_board_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """LA names (reference.local_authorities: 850 Hampshire, 851 Portsmouth; 852 has
+    none, so pages call it "LA 852"), partners, and the catalogue's accountable partner."""
+    con.execute(
+        "create table reference.local_authorities as select * from (values "
+        "('850', 'Hampshire', 'county council'), ('851', 'Portsmouth', 'unitary authority')) "
+        "t(la_code, la_name, la_type)"
+    )
+    con.execute(
+        "create table reference.partners (partner_id varchar, name varchar, kind varchar, "
+        "description varchar)"
+    )
+    con.executemany("insert into reference.partners values (?, ?, ?, ?)", PARTNERS)
+    for column in ("partner_id", "partner_name", "owner_role"):
+        con.execute(f"alter table marts.kpi_catalogue add column {column} varchar")
+    names = {p[0]: p[1] for p in PARTNERS}
+    for kpi_id, (partner, owner) in ACCOUNTABLE.items():
+        con.execute(
+            "update marts.kpi_catalogue set partner_id = ?, partner_name = ?, owner_role = ? "
+            "where kpi_id = ?",
+            [partner, names[partner], owner, kpi_id],
+        )
 
 
 @pytest.fixture(scope="session")

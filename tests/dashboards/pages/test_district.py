@@ -196,7 +196,7 @@ def test_an_unknown_district_says_so_and_lists_the_las_districts(callbacks):
     page = callbacks.route("/district/Nowhere", "?la=850")
     text = text_of(page)
     assert "District not found" in text
-    assert "There is no district “Nowhere” in LA 850." in text
+    assert "There is no district “Nowhere” in Hampshire." in text
     assert "Basingstoke and Deane Winchester County Unallocated" in text
     assert find_by_id(page, ids.DISTRICT_CONTENT) is None
     total = text_of(callbacks.route("/district/ALL", ""))
@@ -211,7 +211,7 @@ def test_an_unknown_la_falls_back_to_the_first_and_says_so(callbacks):
 
 def test_another_las_district_is_not_found_in_this_la(callbacks):
     text = text_of(callbacks.route("/district/Winchester", "?la=851"))
-    assert "There is no district “Winchester” in LA 851." in text
+    assert "There is no district “Winchester” in Portsmouth." in text
     assert "North South Unallocated" in text  # 851's districts, one only in dim_districts
 
 

@@ -165,3 +165,12 @@ def test_the_scorecard_downloads_as_excel(callbacks):
     assert rows["rhi_offered_pct"]["value"] == 90.0 and rows["rhi_offered_pct"]["rag"] == "green"
     assert rows["rhi_within_72h_pct"]["display"] == "no cases"
     assert rows["rhi_within_72h_pct"]["value"] is None  # never 0
+
+
+def test_pages_call_the_la_by_its_name(callbacks, use_snapshot):
+    from dashboards import data
+
+    text = text_of(callbacks.route("/", "?la=850"))
+    assert "Board scorecard — Hampshire" in text and "LA 850" not in text
+    # an LA the snapshot's names list does not know keeps its code
+    assert (data.la_label("851"), data.la_label("852")) == ("Portsmouth", "LA 852")
