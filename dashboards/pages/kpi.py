@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 from dashboards import data, ids
 from dashboards.components import messages
 from dashboards.components.urlsync import register_url_sync
+from dashboards.views import board_memory
 from dashboards.views import kpi as view
 
 
@@ -41,6 +42,8 @@ def layout(kpi_id: str | None = None, **query):
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    board_memory.register_callbacks(app)  # commentary and board actions (the KPI page's)
+
     @app.callback(
         Output(ids.KPI_RANKING, "figure"),
         Input(ids.KPI_DISTRICT_CHART, "value"),

@@ -18,6 +18,7 @@ from dashboards.components.chart import chart
 from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import rag_badge
+from dashboards.views import board_memory
 from dashboards.views.common import (
     PERIOD_COLUMNS,
     district_href,
@@ -490,4 +491,5 @@ def page(kpi_id: str | None, query: Mapping[str, Any]) -> list:
         html.Div(notes, id=ids.KPI_MESSAGES, **{"aria-live": "polite"}),
         filters_section(filters),
         html.Div(content, id=ids.KPI_CONTENT),
+        *([board_memory.section(state.la, kpi_id)] if state.la else []),
     ]

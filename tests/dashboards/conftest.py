@@ -346,11 +346,45 @@ def use_snapshot(snapshot: Path) -> Iterator[Path]:
         yield snapshot
 
 
-@pytest.fixture(scope="session")
-def app(snapshot: Path):
-    from dashboards.app import create_app
+@pytest.fixture(scope="session", autouse=True)
+def _board_store_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps and scripts that are not given a board store use an empty one in a temporary
+    folder, never the repository's data/board (CSC_BOARD_PATH, read by the settings)."""
+    import os
 
-    return create_app(serving_path=snapshot)
+    before = os.environ.get("CSC_BOARD_PATH")
+    os.environ["CSC_BOARD_PATH"] = str(tmp_path_factory.mktemp("board") / "board.sqlite3")
+    yield
+    if before is None:
+        os.environ.pop("CSC_BOARD_PATH", None)
+    else:
+        os.environ["CSC_BOARD_PATH"] = before
+
+
+@pytest.fixture(scope="session")
+def app(snapshot: Path, tmp_path_factory: pytest.TempPathFactory):
+    from dashboards.app import create_app
+    from dashboards.board.access import TRUST_HEADERS_KEY
+    from dashboards.board.store import BOARD_PATH_KEY
+
+    app = create_app(serving_path=snapshot)
+    # the board's memory: an empty store of its own (tests that write use ``board``), and
+    # the user from the X-CSC-User / X-CSC-Role headers until sign-in exists (issue 11)
+    app.server.config[BOARD_PATH_KEY] = str(tmp_path_factory.mktemp("app-board") / "b.sqlite3")
+    app.server.config[TRUST_HEADERS_KEY] = True
+    return app
+
+
+@pytest.fixture
+def board(app, tmp_path: Path) -> Iterator[Path]:
+    """A fresh board store for one test (the app's is put back after)."""
+    from dashboards.board.store import BOARD_PATH_KEY
+
+    before = app.server.config[BOARD_PATH_KEY]
+    path = tmp_path / "board" / "board.sqlite3"
+    app.server.config[BOARD_PATH_KEY] = str(path)
+    yield path
+    app.server.config[BOARD_PATH_KEY] = before
 
 
 @pytest.fixture
