@@ -23,10 +23,14 @@ def written_by(item: Commentary) -> str:
 
 
 def commentary_block(
-    item: Commentary | None, shown_period_start: str | None, shown_label: str = ""
+    item: Commentary | None,
+    shown_period_start: str | None,
+    shown_label: str = "",
+    clip: int | None = None,
 ) -> html.Div:
-    """The current commentary: its text, who wrote it for which period, and "carried
-    forward" when it was written for an earlier period than the one shown."""
+    """The current commentary: its text (its first ``clip`` characters, saying so), who
+    wrote it for which period, and "carried forward" when it was written for an earlier
+    period than the one shown."""
     if item is None:
         return html.Div(
             html.P("No commentary yet.", className="text-body-secondary mb-0"),
@@ -48,7 +52,12 @@ def commentary_block(
     return html.Div(
         [
             *head,
-            html.P(item.body, className="commentary-body mb-1"),
+            html.P(
+                item.body
+                if clip is None or len(item.body) <= clip
+                else item.body[: clip - 1].rstrip() + "… (in full on the KPI's page)",
+                className="commentary-body mb-1",
+            ),
             html.P(written_by(item), className="small text-body-secondary mb-0"),
         ],
         className="commentary",
