@@ -135,10 +135,23 @@ def kpi_changes(before: dict[str, KpiState], after: dict[str, KpiState]) -> list
             continue
         for kind in ("rag", "variation", "assurance"):
             old, new = getattr(then, kind), getattr(now, kind)
-            # a KPI with no judgement now (no figure yet for a new period) has not changed
-            if old != new and new is not None:
+            if old != new and _news(kind, old, new):
                 out.append(Change(kpi_id, now.name, kind, old, new))
     return out
+
+
+def _news(kind: str, old: str | None, new: str | None) -> bool:
+    """Whether a difference is news for the board. A KPI with no judgement now (no figure
+    yet for a new period) has not changed; a KPI that has just reached enough points for
+    SPC is news only if it shows a special cause or fails its target."""
+    if new is None:
+        return False
+    if kind == "variation":
+        special = {old, new} - {None, "common_cause"}
+        return bool(special)
+    if kind == "assurance":
+        return old is not None or new == "fail"
+    return True
 
 
 def is_new_signal(change: Change) -> bool:
@@ -168,9 +181,7 @@ def action_changes(
     closed = [
         a
         for a in current
-        if a.status in CLOSED
-        and any(v.status in CLOSED for v in later.get(a.id, []))
-        and a not in opened
+        if a.status in CLOSED and any(v.status in CLOSED for v in later.get(a.id, []))
     ]
     became_overdue = [a for a in current if a.is_overdue(today) and a.due().isoformat() >= start]
     updated = [a for a in current if a.id in later and a not in opened and a not in closed]

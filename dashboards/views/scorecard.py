@@ -5,7 +5,9 @@ Board pages show aggregate figures only, never child-level data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +17,10 @@ from dash import dcc, html
 
 from dashboards import data, export, figures, ids, scoring, signals, urlstate
 from dashboards import formatting as fmt
+from dashboards.board import service
+from dashboards.board.store import Action, Commentary, board_store
 from dashboards.components import messages, spc_bits
+from dashboards.components.board_bits import action_counts
 from dashboards.components.controls import download_button
 from dashboards.components.kpi_bits import rag_badge
 from dashboards.views.common import kpi_href, lookup
@@ -105,6 +110,21 @@ def csv_text(la: str) -> str:
     return rows.reindex(columns=CSV_COLUMNS).to_csv(index=False)
 
 
+@dataclass(frozen=True)
+class BoardNotes:
+    """The board's memory for the scorecard, read per request (it changes without a
+    publish, so it is never cached with the snapshot's figures)."""
+
+    commentary: dict[str, Commentary]
+    actions: list[Action]
+    today: dt.date
+
+    @classmethod
+    def read(cls, la: str) -> BoardNotes:
+        store = board_store()
+        return cls(store.latest_commentary(la), store.actions(la), service.today())
+
+
 def _legend() -> html.Div:
     rag_items = [
         html.Li([rag_badge(r), f" {scoring.RAG_MEANING[r]}"], className="list-inline-item me-3")
@@ -145,7 +165,25 @@ def _period_text(record: dict[str, Any]) -> str:
     return f"{record['period']} · {urlstate.BREAKDOWN_LABELS.get(breakdown, breakdown)}"
 
 
-def _row(record: dict[str, Any], sparkline: str, la: str) -> html.Tr:
+def _notes(kpi_id: str, notes: BoardNotes) -> html.Td:
+    """The board's notes on a KPI: its commentary (shortened, with the period it was
+    written for) and its open and overdue actions."""
+    parts: list = []
+    written = notes.commentary.get(kpi_id)
+    if written is not None:
+        text = written.body if len(written.body) <= 140 else written.body[:139].rstrip() + "…"
+        parts += [
+            html.Span(text),
+            html.Br(),
+            html.Span(f"Written for {written.period_label}", className="text-body-secondary"),
+        ]
+    counts = action_counts([a for a in notes.actions if a.kpi_id == kpi_id], notes.today)
+    if counts:
+        parts += [html.Br() if parts else "", html.Span(counts, className="fw-semibold")]
+    return html.Td(parts or "–", className="small board-notes")
+
+
+def _row(record: dict[str, Any], sparkline: str, la: str, notes: BoardNotes) -> html.Tr:
     polarity = record.get("polarity")
     if isinstance(record["rag"], str):
         rag = rag_badge(record["rag"])
@@ -171,6 +209,7 @@ def _row(record: dict[str, Any], sparkline: str, la: str) -> html.Tr:
             html.Td(spc_bits.assurance_badge(record.get("assurance"), _no_assurance(record))),
             html.Td(record.get("direction_of_travel") or "", className="small travel-spc"),
             *[html.Td(record[name], className="small") for name in scoring.COMPARATORS],
+            _notes(record["kpi_id"], notes),
             html.Td(
                 html.Img(
                     src=sparkline,
@@ -193,7 +232,9 @@ def _no_assurance(record: dict[str, Any]) -> str:
     return "no assurance without SPC"
 
 
-def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str) -> html.Section:
+def _area_table(
+    area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str, notes: BoardNotes
+) -> html.Section:
     header = html.Thead(
         html.Tr(
             [
@@ -207,6 +248,7 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
                     "Assurance",
                     "Direction of travel",
                     *scoring.COMPARATORS,
+                    "Commentary and actions",
                     "Trend",
                 )
             ]
@@ -214,7 +256,7 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
     )
     body = html.Tbody(
         [
-            _row(record, lines.get(record["kpi_id"], EMPTY_SPARKLINE), la)
+            _row(record, lines.get(record["kpi_id"], EMPTY_SPARKLINE), la, notes)
             for record in rows.to_dict("records")
         ]
     )
@@ -257,8 +299,9 @@ def page(query: Mapping[str, Any]) -> list:
         return [*head, messages.notice("The published snapshot holds no KPI values yet.", "info")]
     rows, _headline = frame(la)
     lines = sparklines(la)
+    board_notes = BoardNotes.read(la)
     sections = [
-        _area_table(str(area), group, lines, la)
+        _area_table(str(area), group, lines, la, board_notes)
         for area, group in rows.groupby("area", sort=False, dropna=False)
     ]
     return [
