@@ -20,7 +20,7 @@ from pathlib import Path
 import dash
 import flask
 
-from dashboards import data, warmup
+from dashboards import data, intervals, warmup
 from dashboards.components import grid, shell
 from pipelines.settings import get_settings
 
@@ -43,6 +43,7 @@ def create_app(serving_path: str | Path | None = None) -> dash.Dash:
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    intervals.preload_in_background()  # statsmodels takes seconds: not on the first request
     path = Path(serving_path) if serving_path else get_settings().serving_path
     app.server.config[data.SERVING_PATH_KEY] = str(path.expanduser().resolve())
     data.init_app(app.server)

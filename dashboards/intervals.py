@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,6 +170,21 @@ def comparison_text(
     if is_small(interval, threshold):
         return f"{SMALL_NUMBERS_TEXT} (fewer than {threshold:g} cases)"
     return "–"
+
+
+def preload_in_background() -> threading.Thread:
+    """Import the statistics libraries (statsmodels, scipy: seconds on a busy machine) in
+    a background thread, so that the first KPI page after the server starts does not wait
+    for them (``create_app`` calls this)."""
+
+    def load() -> None:
+        import scipy.optimize  # noqa: F401
+        import statsmodels.stats.proportion
+        import statsmodels.stats.rates  # noqa: F401
+
+    thread = threading.Thread(target=load, name="csc-stats-import", daemon=True)
+    thread.start()
+    return thread
 
 
 # ##### Funnel plots

@@ -16,6 +16,8 @@ PAGES = [
     "/dictionary",
     "/actions/rhi",
     "/data-quality",
+    "/board",
+    "/partners",
     "/x",
 ]
 SHELL_OUTPUT = (

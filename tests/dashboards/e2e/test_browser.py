@@ -55,7 +55,7 @@ def test_scorecard_links_to_the_kpi_page(page):
     row.get_by_role("link", name="RHI offered").click()
     page.wait_for_url(re.compile(r"/kpi/rhi_offered_pct\?la=850"))
     expect(page.locator("h1")).to_have_text("RHI offered")
-    page.wait_for_selector("#kpi-ranking .js-plotly-plot .barlayer .trace")
+    page.wait_for_selector("#kpi-ranking .js-plotly-plot .scatterlayer .trace")
 
 
 def test_inputs_are_labelled_and_keyboard_focus_is_visible(page):
