@@ -40,3 +40,15 @@ def test_the_issues_partners_own_their_kpis():
     assert owner["cl_suitable_accom_pct"] == "district_housing"
     assert {owner[k] for k in ("pep_in_term_pct", "pep_initial_10wd_pct")} == {"virtual_school"}
     assert owner["rhi_offered_pct"] == "rhi_provider"
+
+
+def test_the_kpi_docs_say_who_is_accountable():
+    from pipelines.lib import kpi_docs
+
+    catalogue = [r for r in rows("kpi_catalogue") if r["kpi_id"] == "dental_check_pct"]
+    text = kpi_docs.render(catalogue, [], "", rows("kpi_accountability"), rows("partners"))
+    assert (
+        "- **Accountable:** NHS Hampshire and Isle of Wight Integrated Care Board; owner: "
+        "Designated Nurse for children looked after (ICB)"
+    ) in text
+    assert kpi_docs.is_up_to_date()  # docs/kpis.md is regenerated from the seeds
