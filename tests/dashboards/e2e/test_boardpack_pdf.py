@@ -56,7 +56,9 @@ def pack(snapshot, chromium, tmp_path_factory):
     with data.use_snapshot(snapshot):
         wanted = {s.title: s for s in boardpack.sections("850")}
     sections = [(wanted[title], first) for title, first in marks if title != "Contents"]
-    return boardpack.BoardPack(out, sections, len(reader.pages))
+    appendix = next(first for section, first in sections if section.part == "appendix")
+    assert f"Front section: {appendix - 1} pages" in done.stdout
+    return boardpack.BoardPack(out, sections, len(reader.pages), appendix - 1)
 
 
 def _text(reader: PdfReader, first: int, last: int) -> str:
@@ -75,7 +77,7 @@ def test_every_kpi_of_the_catalogue_has_its_own_pages_in_order(pack):
     assert [o.title for o in reader.outline] == ["Contents", *titles]
     ends = [*starts[1:], pack.pages + 1]
     shown = {  # what each part's page says of itself
-        "Summary: every KPI": "Summary",
+        "Summary: every KPI": "Board summary — Hampshire 10 KPIs",
         "What changed since the last board": "What changed since the last board",
         "Exceptions": "Exceptions",
         "Partners' actions due and overdue": "Partners' actions due and overdue",
@@ -89,16 +91,18 @@ def test_every_kpi_of_the_catalogue_has_its_own_pages_in_order(pack):
 
 
 def test_the_front_section_leads_and_stays_within_twelve_pages(pack):
+    from dashboards import boardpack
+
     reader = PdfReader(pack.path)
     assert [s.part for s, _ in pack.sections[:4]] == ["front"] * 4
     assert all(s.part == "appendix" for s, _ in pack.sections[4:])
     scorecard = dict((s.title, first) for s, first in pack.sections)["Board scorecard"]
-    assert pack.front_pages == scorecard - 1 <= 12
+    assert pack.front_pages == scorecard - 1 <= boardpack.FRONT_PAGE_LIMIT == 12
     summary = _text(reader, 1, 2)
     # every KPI on the one-page summary, with its SPC icons and partner
     for name in NAMES:
         assert name in summary, name
-    assert "Summary 10 KPIs · 1 need attention" in summary
+    assert "Board summary — Hampshire 10 KPIs · 1 need attention" in summary
     exceptions = _text(reader, pack.sections[2][1] - 1, pack.sections[3][1] - 1)
     assert "Average caseload per case-holding FTE" in exceptions
 
