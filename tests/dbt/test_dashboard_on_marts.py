@@ -87,7 +87,7 @@ def test_a_childs_timeline_comes_from_the_mart(serving):
     [
         (lambda: district_view.page("North", {"la": "852"}), "Action lists — as at 10 Mar 2025"),
         (lambda: district_view.page("Unallocated", {"la": "852"}), "Unallocated is not a place"),
-        (lambda: districts_view.page({"la": "852"}), "Districts of LA 852"),
+        (lambda: districts_view.page({"la": "852"}), "Districts of Southampton"),
         (lambda: child_view.page("K1", {"la": "852"}), "Looked after on 10 Mar 2025 Yes"),
     ],
 )
