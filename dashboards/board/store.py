@@ -467,11 +467,16 @@ class BoardStore:
 
     # ##### Actions
 
-    _CURRENT = (
+    #: Every version of every action, as ``Action`` rows.
+    _VERSIONS = (
         "select a.id, a.la_code, a.created_at, a.created_by, v.version, v.kpi_id, "
         "v.partner_id, v.asked, v.owner, v.due_date, v.status, v.note, v.written_by, "
         "v.written_role, v.written_at from actions a join action_versions v on "
-        "v.action_id = a.id and v.version = (select max(version) from action_versions w "
+        "v.action_id = a.id"
+    )
+    #: Each action as its latest version says.
+    _CURRENT = (
+        _VERSIONS + " and v.version = (select max(version) from action_versions w "
         "where w.action_id = a.id)"
     )
 
@@ -506,13 +511,7 @@ class BoardStore:
         with self._read() as con:
             if con is None:
                 return []
-            rows = con.execute(
-                "select a.id, a.la_code, a.created_at, a.created_by, v.version, v.kpi_id, "
-                "v.partner_id, v.asked, v.owner, v.due_date, v.status, v.note, v.written_by, "
-                "v.written_role, v.written_at from actions a join action_versions v on "
-                "v.action_id = a.id where a.id = ? order by v.version",
-                (action_id,),
-            )
+            rows = con.execute(self._VERSIONS + " where a.id = ? order by v.version", (action_id,))
             return [Action(**dict(r)) for r in rows]
 
     def all_action_versions(self, la: str) -> list[Action]:
@@ -521,11 +520,7 @@ class BoardStore:
             if con is None:
                 return []
             rows = con.execute(
-                "select a.id, a.la_code, a.created_at, a.created_by, v.version, v.kpi_id, "
-                "v.partner_id, v.asked, v.owner, v.due_date, v.status, v.note, v.written_by, "
-                "v.written_role, v.written_at from actions a join action_versions v on "
-                "v.action_id = a.id where a.la_code = ? order by a.id, v.version",
-                (la,),
+                self._VERSIONS + " where a.la_code = ? order by a.id, v.version", (la,)
             )
             return [Action(**dict(r)) for r in rows]
 

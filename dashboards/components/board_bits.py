@@ -11,6 +11,8 @@ from dash import dcc, html
 
 from dashboards import formatting as fmt
 from dashboards.board.store import STATUS_TEXT, Action, Commentary
+from dashboards.components import spc_bits
+from dashboards.components.kpi_bits import rag_badge
 
 OVERDUE_ICON = "■"
 
@@ -126,18 +128,10 @@ def actions_table(
                 **{"data-action": str(item.id)},
             )
         )
-    return html.Div(
-        html.Table(
-            [
-                html.Caption(caption, className="visually-hidden"),
-                html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-                html.Tbody(rows),
-            ],
-            className="table table-sm board-actions",
-            **({"id": table_id} if table_id else {}),
-        ),
-        className="table-responsive",
-    )
+    table = plain_table(head, rows, caption, "board-actions")
+    if table_id:
+        table.children.id = table_id
+    return table
 
 
 def action_counts(actions: Sequence[Action], today: dt.date) -> str:
@@ -148,3 +142,32 @@ def action_counts(actions: Sequence[Action], today: dt.date) -> str:
     overdue = sum(1 for a in open_ if a.is_overdue(today))
     text = f"{len(open_)} open action{'s' if len(open_) != 1 else ''}"
     return text + (f", {overdue} overdue" if overdue else "")
+
+
+def plain_table(head: Sequence[str], rows: Sequence, caption: str, class_name: str) -> html.Div:
+    """A table that prints whole (not a grid): a hidden caption, a header row, the rows."""
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(caption, className="visually-hidden"),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+                html.Tbody(list(rows)),
+            ],
+            className=f"table table-sm {class_name}",
+        ),
+        className="table-responsive",
+    )
+
+
+def judgement_cells(record: Mapping, href: str) -> list:
+    """A scorecard row's KPI (linked), latest value, target, RAG and Making Data Count
+    icons as table cells (the board summary and the Partners page)."""
+    rag = record.get("rag")
+    return [
+        html.Th(dcc.Link(record["name"], href=href), scope="row"),
+        html.Td(record["display"], className="text-end text-nowrap"),
+        html.Td(record["target_display"] or "–", className="text-end"),
+        html.Td(rag_badge(rag) if isinstance(rag, str) else "–"),
+        html.Td(spc_bits.variation_badge(record.get("variation"), record.get("spc_note", ""))),
+        html.Td(spc_bits.assurance_badge(record.get("assurance"))),
+    ]

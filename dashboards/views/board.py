@@ -28,10 +28,15 @@ from dashboards import data, figures, ids, signals, spc, spc_figures, urlstate
 from dashboards import formatting as fmt
 from dashboards.board import access, changes, service
 from dashboards.board.store import Action, board_store
-from dashboards.components import messages, spc_bits
-from dashboards.components.board_bits import actions_table, commentary_block, status_text
+from dashboards.components import messages
+from dashboards.components.board_bits import (
+    actions_table,
+    commentary_block,
+    judgement_cells,
+    plain_table,
+    status_text,
+)
 from dashboards.components.chart import chart
-from dashboards.components.kpi_bits import rag_badge
 from dashboards.views import scorecard
 from dashboards.views.common import kpi_href, lookup
 
@@ -141,25 +146,12 @@ def summary(ctx: Context) -> list:
     rows = []
     for record in ctx.rows.to_dict("records"):
         changed = "; ".join(c.text() for c in ctx.changes_of(record["kpi_id"])) or "–"
-        rag = rag_badge(record["rag"]) if isinstance(record["rag"], str) else "–"
         partner_id = ctx.partner_of.get(record["kpi_id"])
         partner = ctx.short_names.get(partner_id) if isinstance(partner_id, str) else None
         rows.append(
             html.Tr(
                 [
-                    html.Th(
-                        dcc.Link(record["name"], href=kpi_href(record["kpi_id"], la=ctx.la)),
-                        scope="row",
-                    ),
-                    html.Td(record["display"], className="text-end text-nowrap"),
-                    html.Td(record["target_display"] or "–", className="text-end"),
-                    html.Td(rag),
-                    html.Td(
-                        spc_bits.variation_badge(
-                            record.get("variation"), record.get("spc_note", "")
-                        )
-                    ),
-                    html.Td(spc_bits.assurance_badge(record.get("assurance"))),
+                    *judgement_cells(record, kpi_href(record["kpi_id"], la=ctx.la)),
                     html.Td(_short_travel(record)),
                     html.Td("–" if fmt.is_missing(partner) else partner),
                     html.Td(changed),
@@ -198,19 +190,7 @@ def summary(ctx: Context) -> list:
     return [
         html.H2(PART_TITLES["summary"], className="h4"),
         html.P(" · ".join(facts), className="board-facts"),
-        html.Div(
-            html.Table(
-                [
-                    html.Caption(
-                        f"Every KPI of {data.la_label(ctx.la)}", className="visually-hidden"
-                    ),
-                    html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-                    html.Tbody(rows),
-                ],
-                className="table table-sm board-summary",
-            ),
-            className="table-responsive",
-        ),
+        plain_table(head, rows, f"Every KPI of {data.la_label(ctx.la)}", "board-summary"),
         html.P(
             "Variation and assurance: NHS England's Making Data Count (H and L: a high or low "
             "special cause; P, F, ?: the target is consistently passed, consistently failed, "

@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dash import dcc, html
+from dash import html
 
 from dashboards import data, spc, urlstate
 from dashboards import formatting as fmt
 from dashboards.board import service
 from dashboards.board.store import Action, board_store
-from dashboards.components import messages, spc_bits
-from dashboards.components.board_bits import action_counts, actions_table
-from dashboards.components.kpi_bits import rag_badge
+from dashboards.components import messages
+from dashboards.components.board_bits import (
+    action_counts,
+    actions_table,
+    judgement_cells,
+    plain_table,
+)
 from dashboards.views import scorecard
 from dashboards.views.common import kpi_href
 
@@ -43,12 +47,7 @@ def _kpi_table(rows: list[dict[str, Any]], la: str, name: str) -> html.Div:
     body = [
         html.Tr(
             [
-                html.Th(dcc.Link(r["name"], href=kpi_href(r["kpi_id"], la=la)), scope="row"),
-                html.Td(r["display"], className="text-end"),
-                html.Td(r["target_display"] or "–", className="text-end"),
-                html.Td(rag_badge(r["rag"]) if isinstance(r["rag"], str) else "–"),
-                html.Td(spc_bits.variation_badge(r.get("variation"), r.get("spc_note", ""))),
-                html.Td(spc_bits.assurance_badge(r.get("assurance"))),
+                *judgement_cells(r, kpi_href(r["kpi_id"], la=la)),
                 html.Td(r.get("direction_of_travel") or "", className="small"),
                 html.Td(
                     "–" if fmt.is_missing(r.get("owner_role")) else r["owner_role"],
@@ -59,17 +58,7 @@ def _kpi_table(rows: list[dict[str, Any]], la: str, name: str) -> html.Div:
         )
         for r in rows
     ]
-    return html.Div(
-        html.Table(
-            [
-                html.Caption(f"KPIs {name} is accountable for", className="visually-hidden"),
-                html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-                html.Tbody(body),
-            ],
-            className="table table-sm partner-kpis",
-        ),
-        className="table-responsive",
-    )
+    return plain_table(head, body, f"KPIs {name} is accountable for", "partner-kpis")
 
 
 def _summary_line(rows: list[dict[str, Any]], actions: list[Action], today) -> str:
