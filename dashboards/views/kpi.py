@@ -255,36 +255,47 @@ def _district_chart_choice(state, kpi_id: str, period_type: str, unit: str | Non
     )
 
 
-def district_chart(choice: str, stored: dict) -> go.Figure:
-    """The districts chart chosen (``intervals`` or ``funnel``) for the stored state."""
-    catalogue = data.catalogue()
-    kpi = kpi_meta(catalogue, stored["kpi_id"])
-    la, breakdown = stored["la"], stored["breakdown"]
-    by_district = data.district_latest(la, kpi["kpi_id"], breakdown, stored["period_type"])
-    unit = kpi.get("unit")
-    stats, la_row = spc_figures.district_stats(
+def _district_stats(by_district: pd.DataFrame, kpi: dict, threshold: int):
+    """(each district's interval and verdict against the LA, the LA's row)."""
+    return spc_figures.district_stats(
         by_district,
         kpi_id=kpi["kpi_id"],
-        unit=unit,
+        unit=kpi.get("unit"),
         decimals=kpi.get("decimals"),
         polarity=kpi.get("polarity"),
-        threshold=small_numbers(),
+        threshold=threshold,
     )
-    if choice == "funnel":
-        return spc_figures.funnel_figure(
-            stats, unit=unit, decimals=kpi.get("decimals"), kpi_id=kpi["kpi_id"], la_row=la_row
-        )
-    target, _tolerance = lookup().target(kpi["kpi_id"], breakdown, la)
+
+
+def _intervals_chart(stats: list[dict], la_row, kpi: dict, la: str, target) -> go.Figure:
     la_value = fmt.safe_float(la_row.get("value")) if la_row else None
     links = {d["district"]: district_href(d["district"], la=la) for d in stats}
     return spc_figures.district_intervals_figure(
         stats,
-        unit=unit,
+        unit=kpi.get("unit"),
         decimals=kpi.get("decimals"),
         la_value=la_value,
         target=target,
         links=links,
     )
+
+
+def district_chart(choice: str, stored: dict) -> go.Figure:
+    """The districts chart chosen (``intervals`` or ``funnel``) for the stored state."""
+    kpi = kpi_meta(data.catalogue(), stored["kpi_id"])
+    la, breakdown = stored["la"], stored["breakdown"]
+    by_district = data.district_latest(la, kpi["kpi_id"], breakdown, stored["period_type"])
+    stats, la_row = _district_stats(by_district, kpi, small_numbers())
+    if choice == "funnel":
+        return spc_figures.funnel_figure(
+            stats,
+            unit=kpi.get("unit"),
+            decimals=kpi.get("decimals"),
+            kpi_id=kpi["kpi_id"],
+            la_row=la_row,
+        )
+    target, _tolerance = lookup().target(kpi["kpi_id"], breakdown, la)
+    return _intervals_chart(stats, la_row, kpi, la, target)
 
 
 def render(state: urlstate.KpiState) -> tuple[list, list]:
@@ -325,28 +336,12 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
     )
     trend = spc_figures.with_spc(trend, signal, unit, kpi.get("decimals"))
     by_district = data.district_latest(state.la, kpi["kpi_id"], state.breakdown, period_type)
-    la_row = by_district[by_district["district"] == data.LA_TOTAL]
-    la_value = None if la_row.empty else fmt.safe_float(la_row["value"].iloc[0])
     links = {
         d: district_href(d, la=state.la) for d in by_district["district"] if d != data.LA_TOTAL
     }
     threshold = small_numbers()
-    stats, la_record = spc_figures.district_stats(
-        by_district,
-        kpi_id=kpi["kpi_id"],
-        unit=unit,
-        decimals=kpi.get("decimals"),
-        polarity=kpi.get("polarity"),
-        threshold=threshold,
-    )
-    ranking = spc_figures.district_intervals_figure(
-        stats,
-        unit=unit,
-        decimals=kpi.get("decimals"),
-        la_value=la_value,
-        target=target,
-        links=links,
-    )
+    stats, la_record = _district_stats(by_district, kpi, threshold)
+    ranking = _intervals_chart(stats, la_record, kpi, state.la, target)
     ranking_period = (
         fmt.period_label(
             period_type,
