@@ -203,9 +203,9 @@ def summary(ctx: Context) -> list:
 
 def _short_travel(record: Mapping[str, Any]) -> str:
     """ "improving" (SPC), or "up (not tested)" for a KPI without SPC."""
+    if isinstance(record.get("spc_travel"), str):
+        return record["spc_travel"]
     text = str(record.get("direction_of_travel") or "")
-    if isinstance(record.get("variation"), str):
-        return text.split(" (SPC")[0]
     return text.split(" from ")[0] + " (not tested)" if " from " in text else text
 
 

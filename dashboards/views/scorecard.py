@@ -76,6 +76,7 @@ def with_signals(
     out["variation"] = [found[k].variation if k in found else None for k in out["kpi_id"]]
     out["assurance"] = [found[k].assurance if k in found else None for k in out["kpi_id"]]
     out["spc_note"] = [found[k].note() if k in found else "" for k in out["kpi_id"]]
+    out["spc_travel"] = [found[k].travel if k in found else None for k in out["kpi_id"]]
     travel = []
     for record in out.to_dict("records"):
         signal = found.get(record["kpi_id"])
