@@ -812,8 +812,10 @@ def dq_las() -> list[str]:
 # ##### The board: local authorities' names and the partners accountable for KPIs
 
 
+@memo
 def la_names() -> dict[str, str]:
-    """{LA code: name} from ``reference.local_authorities`` (empty when not published)."""
+    """{LA code: name} from ``reference.local_authorities`` (empty when not published;
+    shared: read-only)."""
     if not has_table("reference.local_authorities"):
         return {}
     frame = query("select la_code, la_name from reference.local_authorities")

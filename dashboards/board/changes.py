@@ -32,21 +32,28 @@ class Since:
     meeting: bool
 
 
-def since(meetings: Sequence[Meeting], headline: pd.DataFrame, today: dt.date) -> Since | None:
-    """The last board on or before ``today``; else the end of the period before the latest
-    monthly one in ``headline``; None when there is nothing to compare with."""
-    held = [m for m in meetings if dt.date.fromisoformat(m.meeting_date) <= today]
-    if held:
-        day = max(dt.date.fromisoformat(m.meeting_date) for m in held)
-        return Since(day, f"the last board ({fmt.format_date(day)})", True)
+def previous_month_end(headline: pd.DataFrame) -> dt.date | None:
+    """The end of the month before the latest one measured in ``headline``."""
     if headline.empty:
         return None
     monthly = headline[headline["period_type"] == "month"]
     ends = sorted(pd.to_datetime(monthly["period_end"]).dt.date.unique())
-    if len(ends) < 2:
+    return ends[-2] if len(ends) >= 2 else None
+
+
+def since(
+    meetings: Sequence[Meeting], previous_month: dt.date | None, today: dt.date
+) -> Since | None:
+    """The last board on or before ``today``; else ``previous_month`` (the end of the
+    month before the latest, ``previous_month_end``); None when there is neither."""
+    held = [m for m in meetings if dt.date.fromisoformat(m.meeting_date) <= today]
+    if held:
+        day = max(dt.date.fromisoformat(m.meeting_date) for m in held)
+        return Since(day, f"the last board ({fmt.format_date(day)})", True)
+    if previous_month is None:
         return None
-    day = ends[-2]
-    return Since(day, f"the previous month (to {fmt.format_date(day)}; no board recorded)", False)
+    label = f"the previous month (to {fmt.format_date(previous_month)}; no board recorded)"
+    return Since(previous_month, label, False)
 
 
 @dataclass(frozen=True)

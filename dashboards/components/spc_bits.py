@@ -9,6 +9,7 @@ cause is high or low, "~" is common cause. Assurance: "P" consistently passing (
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from dash import html
@@ -62,20 +63,17 @@ def icon_svg(fill: str, letter: str, ink: str, size: int = SIZE) -> str:
     )
 
 
-def variation_svg(variation: str) -> str:
-    return icon_svg(*_VARIATION_LOOK[variation])
+@functools.cache
+def _source(kind: str, key: str) -> str:
+    """An icon as an ``<img>`` source (a data URI), built once per icon."""
+    look = _VARIATION_LOOK if kind == "variation" else _ASSURANCE_LOOK
+    return SVG_DATA + quote(icon_svg(*look[key]))
 
 
-def assurance_svg(assurance: str) -> str:
-    return icon_svg(*_ASSURANCE_LOOK[assurance])
-
-
-def _icon(svg: str, word: str, title: str, kind: str, key: str) -> html.Span:
+def _icon(word: str, title: str, kind: str, key: str) -> html.Span:
     return html.Span(
         [
-            html.Img(
-                src=SVG_DATA + quote(svg), alt="", width=SIZE, height=SIZE, className="spc-icon"
-            ),
+            html.Img(src=_source(kind, key), alt="", width=SIZE, height=SIZE, className="spc-icon"),
             html.Span(f" {word}", className="spc-word"),
         ],
         title=title,
@@ -89,7 +87,6 @@ def variation_badge(variation: str | None, reason: str = "") -> html.Span:
     if not isinstance(variation, str):
         return html.Span("no SPC", className="spc-badge spc-none", title=reason)
     return _icon(
-        variation_svg(variation),
         VARIATION_WORD[variation],
         spc.VARIATION_TEXT[variation],
         "variation",
@@ -102,7 +99,6 @@ def assurance_badge(assurance: str | None, why: str = "") -> html.Span:
     if not isinstance(assurance, str):
         return html.Span("–", className="spc-badge spc-none", title=why)
     return _icon(
-        assurance_svg(assurance),
         ASSURANCE_WORD[assurance],
         spc.ASSURANCE_TEXT[assurance],
         "assurance",

@@ -17,6 +17,7 @@ Aggregates only: no child-level data.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,6 +80,7 @@ class Context:
     def __init__(self, la: str):
         self.la = la
         self.rows, self.headline = scorecard.frame(la)
+        self.records = scorecard.records(la)
         self.catalogue = data.catalogue()
         self.today = service.today()
         store = board_store()
@@ -98,8 +100,9 @@ class Context:
             else [None] * len(self.catalogue)
         )
         self.partner_of = dict(zip(self.catalogue["kpi_id"], partner_ids, strict=True))
-        self.kpi_names = dict(zip(self.catalogue["kpi_id"], self.catalogue["name"], strict=True))
-        self.since = changes.since(self.meetings, self.headline, self.today)
+        self.kpis = {str(k["kpi_id"]): k for k in self.catalogue.to_dict("records")}
+        self.kpi_names = {k: str(v["name"]) for k, v in self.kpis.items()}
+        self.since = changes.since(self.meetings, previous_month_end(la), self.today)
         self.changes = kpi_changes(la, self.since.date if self.since else None)
         self.action_changes = changes.action_changes(
             self.versions,
@@ -113,6 +116,11 @@ class Context:
 
     def changes_of(self, kpi_id: str) -> list[changes.Change]:
         return [c for c in self.changes if c.kpi_id == kpi_id]
+
+
+@data.memo
+def previous_month_end(la: str) -> dt.date | None:
+    return changes.previous_month_end(scorecard.frame(la)[1])
 
 
 @data.memo
@@ -144,7 +152,7 @@ def _notes(ctx: Context, kpi_id: str) -> str:
 
 def summary(ctx: Context) -> list:
     rows = []
-    for record in ctx.rows.to_dict("records"):
+    for record in ctx.records:
         changed = "; ".join(c.text() for c in ctx.changes_of(record["kpi_id"])) or "–"
         partner_id = ctx.partner_of.get(record["kpi_id"])
         partner = ctx.short_names.get(partner_id) if isinstance(partner_id, str) else None
@@ -172,7 +180,7 @@ def summary(ctx: Context) -> list:
         "Since last board",
         "Notes",
     ]
-    exceptions = [r for r in ctx.rows.to_dict("records") if is_exception(r)]
+    exceptions = [r for r in ctx.records if is_exception(r)]
     signals_new = [c for c in ctx.changes if changes.is_new_signal(c)]
     rag_changes = [c for c in ctx.changes if c.kind == "rag"]
     overdue = [a for a in ctx.actions if a.is_overdue(ctx.today)]
@@ -213,7 +221,7 @@ def _short_travel(record: Mapping[str, Any]) -> str:
 
 
 def exceptions(ctx: Context) -> list:
-    found = [r for r in ctx.rows.to_dict("records") if is_exception(r)]
+    found = [r for r in ctx.records if is_exception(r)]
     out: list = [html.H2(PART_TITLES["exceptions"], className="h4")]
     if not found:
         return [*out, html.P("No KPI is special cause concerning or consistently failing.")]
@@ -232,10 +240,17 @@ def exceptions(ctx: Context) -> list:
     return out
 
 
-def _exception(ctx: Context, record: Mapping[str, Any]) -> html.Section:
-    kpi_id = record["kpi_id"]
-    kpi = ctx.catalogue[ctx.catalogue["kpi_id"] == kpi_id].iloc[0].to_dict()
-    series = ctx.headline[ctx.headline["kpi_id"] == kpi_id]
+@data.memo
+def exception_chart(la: str, kpi_id: str) -> tuple[dict, str, str | None]:
+    """(the SPC chart of a KPI's headline series, its text alternative, the start of its
+    latest period), once per snapshot (shared: read-only). The chart is kept as plain
+    JSON: a page draws up to eight of them, and Plotly's conversion of a figure's arrays
+    on every request cost more than the rest of the page."""
+    rows, headline = scorecard.frame(la)
+    record = rows[rows["kpi_id"] == kpi_id].iloc[0].to_dict()
+    catalogue = data.catalogue()
+    kpi = catalogue[catalogue["kpi_id"] == kpi_id].iloc[0].to_dict()
+    series = headline[headline["kpi_id"] == kpi_id]
     signal = signals.kpi_signal(series, kpi, record.get("target"))
     trend = figures.trend_figure(
         series,
@@ -248,7 +263,17 @@ def _exception(ctx: Context, record: Mapping[str, Any]) -> html.Section:
         height=EXCEPTION_CHART_HEIGHT,
     )
     trend = spc_figures.with_spc(trend, signal, kpi.get("unit"), kpi.get("decimals"))
-    latest_start = None if series.empty else str(pd.Timestamp(series["period_start"].max()).date())
+    text = spc_figures.describe_spc(
+        signal, str(record["name"]), kpi.get("unit"), kpi.get("decimals")
+    )
+    latest = None if series.empty else str(pd.Timestamp(series["period_start"].max()).date())
+    return json.loads(trend.to_json()), text, latest
+
+
+def _exception(ctx: Context, record: Mapping[str, Any]) -> html.Section:
+    kpi_id = record["kpi_id"]
+    kpi = ctx.kpis[kpi_id]
+    trend, description, latest_start = exception_chart(ctx.la, kpi_id)
     owner = kpi.get("owner_role")
     who = [
         html.Span("Partner: ", className="fw-semibold"),
@@ -262,13 +287,7 @@ def _exception(ctx: Context, record: Mapping[str, Any]) -> html.Section:
             dbc.Row(
                 [
                     dbc.Col(
-                        chart(
-                            f"board-exception-{kpi_id}",
-                            trend,
-                            spc_figures.describe_spc(
-                                signal, str(record["name"]), kpi.get("unit"), kpi.get("decimals")
-                            ),
-                        ),
+                        chart(f"board-exception-{kpi_id}", trend, description),
                         md=6,
                     ),
                     dbc.Col(

@@ -87,8 +87,7 @@ def page(query: Mapping[str, Any]) -> list:
     ]
     if la is None:
         return [*head, messages.notice("The published snapshot holds no KPI values yet.", "info")]
-    rows, _headline = scorecard.frame(la)
-    records = rows.to_dict("records")
+    records = scorecard.records(la)
     partners = data.partners()
     names = dict(zip(partners["partner_id"], partners["name"], strict=True))
     catalogue = data.catalogue()

@@ -96,6 +96,12 @@ def with_signals(
 
 
 @data.memo
+def records(la: str) -> list[dict[str, Any]]:
+    """The scorecard's rows as records (shared: read-only)."""
+    return frame(la)[0].to_dict("records")
+
+
+@data.memo
 def sparklines(la: str) -> dict[str, str]:
     """Each KPI's sparkline (its headline series) as an ``<img>`` source: {kpi_id: URI}."""
     rows, headline = frame(la)
