@@ -8,8 +8,8 @@ process (``create_server``, so in every gunicorn worker) that looks at the snaps
 first, through the pages' own ``layout`` functions so that exactly their queries and
 memoised work are cached:
 
-- for every LA: the banner, then the pages of the navbar (scorecard, missing, district
-  index, action list, data quality, dictionary);
+- for every LA: the banner, then the pages of the navbar (scorecard, board summary,
+  partners, missing, district index, action list, data quality, dictionary);
 - then for each LA in turn: the missing page for each district, every KPI page and
   every district page.
 
@@ -74,6 +74,8 @@ def _layout(path: str) -> Callable[..., Any] | None:
 def _renders(la: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(page path, layout keyword arguments) of the pages in the navbar for ``la``."""
     yield "/", {"la": la}
+    yield "/board", {"la": la}
+    yield "/partners", {"la": la}
     yield "/missing", {"la": la}
     yield "/district", {"la": la}
     yield "/actions/rhi", {"la": la}

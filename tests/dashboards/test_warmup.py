@@ -17,6 +17,8 @@ from dashboards.app import create_app
 
 FIRST_VIEWS = [
     ("/", "?la=850"),
+    ("/board", "?la=850"),
+    ("/partners", "?la=851"),
     ("/missing", "?la=850"),
     ("/missing", "?la=850&district=Winchester"),
     ("/district", "?la=850"),
@@ -64,9 +66,9 @@ def test_after_a_warm_up_first_views_read_nothing(app, reads):
     assert report.errors == [] and report.complete and report.stopped is None
     with app.server.app_context():
         assert report.version == data.snapshot_version()
-    # two LAs: data quality for every LA, the banner and six navbar pages each, the
+    # two LAs: data quality for every LA, the banner and eight navbar pages each, the
     # missing page per district (850 has four, 851 two), then every KPI and district page
-    assert report.pages == 1 + 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
+    assert report.pages == 1 + 2 + 2 * 8 + 4 + 2 + 2 * 10 + 4 + 2
     reads.clear()
     _first_views(app)
     assert reads == []
@@ -122,7 +124,7 @@ def test_a_failing_page_is_recorded_and_the_rest_still_warmed(app, monkeypatch):
     report = warmup.warm(app)
     assert len(report.errors) == 2 + 4 + 2  # the page of each LA and each district filter
     assert all(e == "/missing: ValueError: boom" for e in report.errors)
-    assert report.pages == 1 + 2 + 2 * 5 + 2 * 10 + 4 + 2
+    assert report.pages == 1 + 2 + 2 * 7 + 2 * 10 + 4 + 2
 
 
 def test_it_stops_before_the_cache_would_evict_what_it_warmed(app, monkeypatch):
