@@ -139,23 +139,24 @@ def kpi_columns(district: str) -> list[dict[str, Any]]:
 
 
 @data.memo
-def comparison(la: str, end: pd.Timestamp | None, district: str) -> pd.DataFrame:
-    """``managers.compare_district`` of ``district`` at ``end`` (shared: read-only)."""
-    from pipelines.settings import get_settings
-
+def comparison(la: str, end: pd.Timestamp | None, district: str, threshold: int) -> pd.DataFrame:
+    """``managers.compare_district`` of ``district`` at ``end``, districts with fewer than
+    ``threshold`` cases being small numbers (shared: read-only)."""
     return managers.compare_district(
         data.district_comparison(la, end),
         data.catalogue(),
         data.targets(),
         district,
         la,
-        threshold=get_settings().small_numbers,
+        threshold=threshold,
     )
 
 
 def _kpi_section(state: urlstate.DistrictState, label: str, end: pd.Timestamp | None) -> list:
     district = state.district or ""
-    compared = comparison(state.la or "", end, district)
+    from pipelines.settings import get_settings
+
+    compared = comparison(state.la or "", end, district, get_settings().small_numbers)
     heading = html.H2(f"KPIs against the LA and the other districts — {label}", className="h4")
     if compared.empty:
         return [heading, messages.notice(f"No KPI figures for {district} by {label}.", "info")]
