@@ -22,7 +22,7 @@ def test_every_page_and_filter_is_timed_cold_warm_and_after_the_warm_up(snapshot
     assert all(r["cold"]["p95_ms"] > 0 and r["warm"]["median_ms"] > 0 for r in report["requests"])
     assert all(r["after_warmup"]["p95_ms"] > 0 for r in report["requests"])
     assert report["warmup"]["complete"] and report["warmup"]["errors"] == []
-    assert report["warmup"]["pages"] == 47  # as in test_warmup
+    assert report["warmup"]["pages"] == 51  # as in test_warmup
     assert gc.get_freeze_count() == 0  # the heap settled as the server does, then let go
     assert "slowest (cold p95)" in capsys.readouterr().out
 
