@@ -124,9 +124,7 @@ def describe_rose(bands: pd.DataFrame, place: str) -> str:
         parts.append(f"{same_text} at their home postcode")
     hidden = int((_cells(bands)["shown_as"] != "").sum()) if "shown_as" in bands else 0
     if hidden:
-        parts.append(
-            f"{hidden} small or suppressed figures are not drawn (disclosure control)"
-        )
+        parts.append(f"{hidden} small or suppressed figures are not drawn (disclosure control)")
     return "; ".join(parts) + "."
 
 

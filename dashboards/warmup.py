@@ -17,8 +17,8 @@ everybody else's; the district index's counts and each district's KPI comparison
 aggregates too and are warmed for managers. Child-level pages (action lists, a child's
 timeline, data-quality rows) are worked out when asked for, for the user who asks:
 
-- for every LA: the banner, then the aggregate pages of the navbar (scorecard, missing,
-  dictionary), as the board sees them and then unsuppressed; the district index's counts;
+- for every LA: the banner, then the aggregate pages of the navbar (scorecard, board
+  summary, partners, missing, dictionary), as the board sees them and then unsuppressed; the district index's counts;
 - then for each LA in turn: the missing page for each district and every KPI page (both
   views), and every district's KPI comparison.
 
@@ -107,6 +107,8 @@ def _renders(la: str) -> Iterator[Step]:
 
     for who in VIEWS:
         yield _page(who, "/", la=la)
+        yield _page(who, "/board", la=la)
+        yield _page(who, "/partners", la=la)
         yield _page(who, "/missing", la=la)
         yield _page(who, "/dictionary")
     yield WARM_UP, "district index", lambda: districts_view.table_rows(la)
