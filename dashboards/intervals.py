@@ -44,6 +44,8 @@ COMPARISON_TEXT = {
 }
 NOT_COMPARED_COUNT = "not compared (a count: districts differ in size)"
 SMALL_NUMBERS_TEXT = "small numbers: not compared"
+#: A district whose figure disclosure control hid (the board's view: ``dashboards.disclosure``).
+SUPPRESSED_TEXT = "suppressed (small numbers): not compared"
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,16 @@ def compare(
 
 
 def comparison_text(
-    verdict: str | None, interval: Interval | None, unit: str | None, threshold: float
+    verdict: str | None,
+    interval: Interval | None,
+    unit: str | None,
+    threshold: float,
+    status: str | None = None,
 ) -> str:
-    """What the district table says in its "compared with the LA" column."""
+    """What the district table says in its "compared with the LA" column (``status``: the
+    row's; a figure disclosure control hid has no interval and is never compared)."""
+    if status is not None and str(status).startswith("suppressed"):
+        return SUPPRESSED_TEXT
     if verdict is not None:
         return COMPARISON_TEXT[verdict]
     if interval is None:

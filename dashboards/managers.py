@@ -114,7 +114,9 @@ def compare_district(
                 else f"{shown(interval.low)} to {shown(interval.high)}",
                 "verdict": verdict,
                 "small": intervals.is_small(interval, threshold),
-                "compared": intervals.comparison_text(verdict, interval, unit, threshold),
+                "compared": intervals.comparison_text(
+                    verdict, interval, unit, threshold, row.get("status")
+                ),
                 "rag": scoring.rag(
                     value, target, tolerance, polarity, places_dp, row.get("status")
                 ),

@@ -449,7 +449,7 @@ def district_stats(
             if interval
             else ""
         )
-        words = intervals.comparison_text(verdict, interval, unit, threshold)
+        words = intervals.comparison_text(verdict, interval, unit, threshold, row.get("status"))
         counts = fmt.fraction_text(row.get("numerator"), row.get("denominator"))
         hover = f"{row['district']}: {shown}"
         if counts and unit == "percent":

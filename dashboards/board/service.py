@@ -3,8 +3,8 @@ they wrote checked against the published snapshot and the store's rules, the wri
 its audit. Every refusal raises ``Refused`` with the message to show and is audited too;
 nothing is stored for it.
 
-Reads go straight to ``store.board_store()``: the board's memory is aggregate text about
-KPIs, read by every role.
+Reads go through ``memory(la)`` (``access.memory``): the reader's access to ``la`` is
+checked first, and every read is bound to that LA.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ import pandas as pd
 
 from dashboards import data
 from dashboards import formatting as fmt
+from dashboards.auth.roles import Principal
 from dashboards.board import access
 from dashboards.board.store import Action, BoardStoreError, Commentary, Meeting, board_store
+
+memory = access.memory
 
 
 class Refused(RuntimeError):
@@ -30,19 +33,32 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def writer(what: str, target: str, la: str | None) -> access.User:
-    """The signed-in user if they may write, else ``Refused`` (audited as denied)."""
+def writer(what: str, target: str, la: str | None) -> Principal:
+    """The signed-in user if they may write for ``la``, else ``Refused`` (audited as
+    denied)."""
     user = access.current_user()
     if access.may_write(user, la):
         assert user is not None
         return user
-    access.audit(user, what, target, "denied")
+    access.audit(user, what, target, "denied", la)
     if user is None:
         raise Refused("Sign in as an analyst or a manager to write for the board.")
+    if any(user.has_role(r) for r in access.WRITER_ROLES):
+        raise Refused(f"LA {la} is not in your scope: you write for the board of your LAs only.")
     raise Refused(
-        f"You are signed in as {user.role}: only analysts and managers write for the "
-        "board; the board reads."
+        f"You are signed in as {access.role_text(user)}: only analysts and managers write "
+        "for the board; the board reads."
     )
+
+
+def latest_commentary(la: str) -> dict[str, Commentary]:
+    """The newest commentary of each KPI of ``la`` (read access checked)."""
+    return memory(la).latest_commentary()
+
+
+def actions(la: str, kpi_id: str | None = None) -> list[Action]:
+    """The board's actions of ``la`` (of one KPI), newest version each (read access checked)."""
+    return memory(la).actions(kpi_id)
 
 
 def _known(la: str, kpi_id: str, partner_id: str | None = None) -> None:
@@ -56,11 +72,11 @@ def _known(la: str, kpi_id: str, partner_id: str | None = None) -> None:
             raise Refused(f"There is no partner “{partner_id}” in the partners list.")
 
 
-def _run(user: access.User, what: str, target: str, write) -> Any:
+def _run(user: Principal, what: str, target: str, la: str, write) -> Any:
     try:
         result = write()
     except BoardStoreError as err:
-        access.audit(user, what, target, f"refused: {err}")
+        access.audit(user, what, target, f"refused: {err}", la)
         raise Refused(str(err)) from None
     return result
 
@@ -93,23 +109,24 @@ def write_commentary(la: str, kpi_id: str, body: Any, seen_id: int | None) -> Sa
     _known(la, kpi_id)
     period = headline_period(la, kpi_id)
     if period is None:
-        access.audit(user, what, target, "refused: no figures")
+        access.audit(user, what, target, "refused: no figures", la)
         raise Refused("This KPI has no figures yet: there is nothing to comment on.")
     saved = _run(
         user,
         what,
         target,
+        la,
         lambda: board_store().add_commentary(
             la=la,
             kpi_id=kpi_id,
             period=period,
             body=body,
             author=user.name,
-            role=user.role,
+            role=access.role_text(user, la),
             seen_id=seen_id,
         ),
     )
-    access.audit(user, what, target, f"stored commentary {saved.id}")
+    access.audit(user, what, target, f"stored commentary {saved.id}", la)
     return Saved(f"Commentary saved for {period['period_label']}.", saved)
 
 
@@ -123,6 +140,7 @@ def create_action(
         user,
         what,
         target,
+        la,
         lambda: board_store().add_action(
             la=la,
             kpi_id=kpi_id,
@@ -131,11 +149,11 @@ def create_action(
             owner=owner,
             due_date=due_date,
             author=user.name,
-            role=user.role,
+            role=access.role_text(user, la),
             today=today(),
         ),
     )
-    access.audit(user, what, f"{target}/action {saved.id}", "stored version 1")
+    access.audit(user, what, f"{target}/action {saved.id}", "stored version 1", la)
     return Saved(f"Board action {saved.id} saved, due {fmt.format_date(saved.due_date)}.", saved)
 
 
@@ -148,28 +166,29 @@ def update_action(
     try:
         number, version = int(action_id), int(seen_version)
     except (TypeError, ValueError):
-        access.audit(user, what, target, "refused: no action chosen")
+        access.audit(user, what, target, "refused: no action chosen", la)
         raise Refused("Choose the action to update.") from None
-    current = board_store().action(number)
-    if current is None or current.la_code != la:
-        access.audit(user, what, target, "refused: unknown action")
+    current = memory(la).action(number)
+    if current is None:
+        access.audit(user, what, target, "refused: unknown action", la)
         raise Refused(f"There is no board action {number} for this LA.")
     saved = _run(
         user,
         what,
         target,
+        la,
         lambda: board_store().update_action(
             action_id=number,
             seen_version=version,
             status=status,
             note=note,
             author=user.name,
-            role=user.role,
+            role=access.role_text(user, la),
             due_date=due_date,
             today=today(),
         ),
     )
-    access.audit(user, what, target, f"stored version {saved.version}")
+    access.audit(user, what, target, f"stored version {saved.version}", la)
     return Saved(f"Board action {saved.id} updated (version {saved.version}).", saved)
 
 
@@ -182,9 +201,10 @@ def record_meeting(la: str, meeting_date: Any) -> Saved:
         user,
         what,
         target,
+        la,
         lambda: board_store().add_meeting(
             la=la, meeting_date=meeting_date, author=user.name, today=today()
         ),
     )
-    access.audit(user, what, target, f"stored meeting {saved.meeting_date}")
+    access.audit(user, what, target, f"stored meeting {saved.meeting_date}", la)
     return Saved(f"Board meeting of {fmt.format_date(saved.meeting_date)} recorded.", saved)

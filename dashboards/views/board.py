@@ -28,7 +28,7 @@ from dash import dcc, html
 from dashboards import data, figures, ids, signals, spc, spc_figures, urlstate
 from dashboards import formatting as fmt
 from dashboards.board import access, changes, service
-from dashboards.board.store import Action, board_store
+from dashboards.board.store import Action
 from dashboards.components import messages
 from dashboards.components.board_bits import (
     actions_table,
@@ -83,11 +83,11 @@ class Context:
         self.records = scorecard.records(la)
         self.catalogue = data.catalogue()
         self.today = service.today()
-        store = board_store()
-        self.actions = store.actions(la)
-        self.versions = store.all_action_versions(la)
-        self.commentary = store.latest_commentary(la)
-        self.meetings = store.meetings(la)
+        memory = service.memory(la)
+        self.actions = memory.actions()
+        self.versions = memory.all_action_versions()
+        self.commentary = memory.latest_commentary()
+        self.meetings = memory.meetings()
         partners = data.partners()
         self.partners = dict(zip(partners["partner_id"], partners["name"], strict=True))
         short = partners["short_name"] if "short_name" in partners.columns else partners["name"]

@@ -23,7 +23,6 @@ from dashboards.board.store import (
     MAX_NOTE,
     STATUS_TEXT,
     STATUSES,
-    board_store,
 )
 from dashboards.components.board_bits import actions_table, commentary_block, written_by
 
@@ -70,10 +69,10 @@ def content(
     kpi = catalogue[catalogue["kpi_id"] == kpi_id].to_dict("records")
     kpi = kpi[0] if kpi else {"kpi_id": kpi_id}
     period = service.headline_period(la, kpi_id)
-    store = board_store()
-    current = store.current_commentary(la, kpi_id, upto=period["period_start"] if period else None)
-    history = store.commentary_history(la, kpi_id)
-    actions = store.actions(la, kpi_id=kpi_id)
+    memory = service.memory(la)
+    current = memory.current_commentary(kpi_id, upto=period["period_start"] if period else None)
+    history = memory.commentary_history(kpi_id)
+    actions = memory.actions(kpi_id)
     today = service.today()
     partners = _partner_names()
     user = access.current_user()
@@ -142,8 +141,8 @@ def content(
     else:
         body.append(
             html.P(
-                f"Signed in as {user.role}: you read the commentary and actions; analysts "
-                "and managers write them.",
+                f"Signed in as {access.role_text(user)}: you read the commentary and "
+                f"actions; analysts and managers of {data.la_label(la)} write them.",
                 className="small text-body-secondary",
             )
         )

@@ -15,7 +15,7 @@ from dash import html
 from dashboards import data, spc, urlstate
 from dashboards import formatting as fmt
 from dashboards.board import service
-from dashboards.board.store import Action, board_store
+from dashboards.board.store import Action
 from dashboards.components import messages
 from dashboards.components.board_bits import (
     action_counts,
@@ -96,7 +96,7 @@ def page(query: Mapping[str, Any]) -> list:
         if "partner_id" in catalogue.columns
         else {}
     )
-    actions = board_store().actions(la)
+    actions = service.actions(la)
     today = service.today()
     groups: list[tuple[str, str, str, str]] = [
         (

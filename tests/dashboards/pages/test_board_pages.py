@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dash_helpers import DashCallbacks, find_by_id, text_of
+from board_helpers import as_user
+from dash_helpers import find_by_id, text_of
 
 from dashboards import ids
 from dashboards.board import service
@@ -84,11 +85,9 @@ def filled(board, monkeypatch):
     return store
 
 
-def route(app, path, search="", name=None, role=None):
-    client = app.server.test_client()
-    if name:
-        client.environ_base.update(HTTP_X_CSC_USER=name, HTTP_X_CSC_ROLE=role)
-    return DashCallbacks(client).route(path, search)
+def route(app, path, search="", name="bea", role=None):
+    """The page as a board member (``bea``) sees it, or as the account ``name``."""
+    return as_user(app, name, role).route(path, search)
 
 
 def part_text(page, part):
@@ -178,18 +177,18 @@ def test_without_a_meeting_it_compares_with_the_previous_month(app, board, monke
 def test_a_writer_records_a_meeting_and_the_board_cannot(app, board, monkeypatch):
     monkeypatch.setattr(service, "today", lambda: TODAY)
 
-    def record(name, role, day):
-        client = app.server.test_client()
-        client.environ_base.update(HTTP_X_CSC_USER=name, HTTP_X_CSC_ROLE=role)
-        response = DashCallbacks(client).call(
+    def record(name, role, day, la="850"):
+        response = as_user(app, name, role).call(
             [(ids.BOARD_MEETING_MESSAGE, "children")],
             [(ids.BOARD_MEETING_SAVE, "n_clicks", 1)],
-            state=[(ids.BOARD_MEETING_DATE, "value", day), (ids.BOARD_PAGE_LA, "data", "850")],
+            state=[(ids.BOARD_MEETING_DATE, "value", day), (ids.BOARD_PAGE_LA, "data", la)],
         )
         return text_of(response.get_json()["response"][ids.BOARD_MEETING_MESSAGE]["children"])
 
     assert "only analysts and managers write" in record("bea", "board", "2025-02-18")
-    assert BoardStore(board).meetings("850") == []
+    # a forged LA in the page's state: the analyst of 850 writes nothing for 851
+    assert "LA 851 is not in your scope" in record("ann", "analyst", "2025-02-18", la="851")
+    assert BoardStore(board).meetings("850") == BoardStore(board).meetings("851") == []
     assert "Board meeting of 18 Feb 2025 recorded." in record("ann", "analyst", "2025-02-18")
     assert "in the future" in record("ann", "analyst", "2025-03-01")
     assert [m.meeting_date for m in BoardStore(board).meetings("850")] == ["2025-02-18"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from dash_helpers import find_by_id, text_of
+from auth_helpers import signed_in
+from dash_helpers import DashCallbacks, find_by_id, text_of
 
-from dashboards import ids
+from dashboards import ids, intervals
 from dashboards.views import kpi
 
 DISTRICTS_GRID = ids.grid(ids.KPI_RANKING_TABLE)
@@ -172,9 +173,44 @@ def test_the_districts_can_be_drawn_as_a_funnel_plot(callbacks):
     assert "95% limits" in names and "99.8% limits" in names and "LA 90.0%" in names
     upper = next(t for t in figure["data"] if t["name"] == "95% limits" and t["showlegend"])
     # at 10 cases the upper 95% limit around 90% is where Wilson's lower bound reaches 90%
-    from dashboards import intervals
-
     at_ten = upper["x"].index(10.0)
     assert upper["y"][at_ten] == pytest.approx(100 * intervals.proportion_funnel(0.9, 10)[1])
     winchester = next(t for t in figure["data"] if "Winchester" in (t.get("text") or []))
     assert winchester["x"][winchester["text"].index("Winchester")] == 10.0
+
+
+def test_the_board_sees_districts_disclosure_controlled_never_compared(app):
+    """As the board: Winchester's 5 of 10 (Feb 2025) is a small count, so its figure is
+    "fewer than 6" and it has no interval and no verdict; secondary suppression hides the
+    next smallest cell of the LA's districts so it cannot be worked out. The funnel plot
+    (a callback of its own, reading through ``data``) leaves the same districts out."""
+    board = DashCallbacks(signed_in(app, "board"))
+    page = board.route("/kpi/rhi_offered_pct", "?la=850")
+    rows = {
+        r["district"].split("](")[0].lstrip("["): r
+        for r in find_by_id(page, DISTRICTS_GRID)["props"]["rowData"]
+    }
+    hidden = {d for d, r in rows.items() if r["compared"] == intervals.SUPPRESSED_TEXT}
+    assert "Winchester" in hidden and len(hidden) >= 2  # primary and secondary
+    for name in hidden:
+        assert rows[name]["ci"] == ""
+    chart = find_by_id(page, ids.KPI_RANKING)["props"]["figure"]
+    charted = {y for trace in chart["data"] for y in (trace.get("y") or []) if isinstance(y, str)}
+    assert not hidden & charted
+    state = {"la": "850", "kpi_id": "rhi_offered_pct", "breakdown": "all", "period_type": "month"}
+    response = board.call(
+        [(ids.KPI_RANKING, "figure")],
+        [(ids.KPI_DISTRICT_CHART, "value", "funnel")],
+        state=[(ids.KPI_DISTRICT_CHART_STATE, "data", state)],
+    )
+    funnel = response.get_json()["response"][ids.KPI_RANKING]["figure"]
+    points = {t for trace in funnel["data"] for t in (trace.get("text") or [])}
+    assert "Winchester" not in points
+    # a board member of another LA forging the funnel's state gets nothing of LA 850
+    other = DashCallbacks(signed_in(app, "board-851"))
+    forged = other.call(
+        [(ids.KPI_RANKING, "figure")],
+        [(ids.KPI_DISTRICT_CHART, "value", "funnel")],
+        state=[(ids.KPI_DISTRICT_CHART_STATE, "data", state)],
+    )
+    assert forged.status_code == 403
