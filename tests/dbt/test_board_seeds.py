@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import csv
 
+from pipelines.lib.la_codes import la_codes
 from pipelines.settings import DBT_PROJECT_DIR
-from pipelines.synth.la_codes import LAS
+from pipelines.synth.authorities import KINDS, NAMES
 
 SEEDS = DBT_PROJECT_DIR / "seeds"
 
@@ -17,11 +18,15 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_the_las_names_are_the_generators_list():
-    seed = {(r["la_code"], r["la_name"]) for r in rows("local_authorities")}
-    assert seed == {(code, name) for code, name, _kind in LAS}
-    assert len(seed) == 153
-    assert ("850", "Hampshire") in seed
+def test_one_list_of_las_names_them_for_the_pages_and_the_generator():
+    """la_ons_codes is the one list: the pages' names (reference.la_ons_codes) and the
+    synthetic generator's (which adds only a size kind per LA)."""
+    seed = {r["la_code"]: r["la_name"] for r in rows("la_ons_codes")}
+    assert len(seed) == 153 and seed["850"] == "Hampshire"
+    assert len(set(seed.values())) == 153  # a name says which LA
+    assert NAMES == seed
+    assert set(KINDS) == set(seed)
+    assert {code: la.la_name for code, la in la_codes().items()} == seed
 
 
 def test_every_catalogue_kpi_has_one_accountable_partner_and_owner():
@@ -31,6 +36,18 @@ def test_every_catalogue_kpi_has_one_accountable_partner_and_owner():
     partners = {r["partner_id"] for r in rows("partners")}
     assert {r["partner_id"] for r in accountable.values()} <= partners
     assert all(r["owner_role"].strip() for r in accountable.values())
+
+
+def test_the_placement_location_kpis_have_their_partner():
+    owner = {r["kpi_id"]: r for r in rows("kpi_accountability")}
+    for kpi in (
+        "placed_outside_la_pct",
+        "placed_20_miles_pct",
+        "placed_location_not_known",
+        "placed_distance_not_known",
+    ):
+        assert owner[kpi]["partner_id"] == "cs_children_in_care"
+    assert owner["placed_20_miles_pct"]["owner_role"] == "Head of Placements and Sufficiency"
 
 
 def test_the_issues_partners_own_their_kpis():
