@@ -24,7 +24,7 @@ def test_one_list_of_las_names_them_for_the_pages_and_the_generator():
     seed = {r["la_code"]: r["la_name"] for r in rows("la_ons_codes")}
     assert len(seed) == 153 and seed["850"] == "Hampshire"
     assert len(set(seed.values())) == 153  # a name says which LA
-    assert NAMES == seed
+    assert seed == NAMES
     assert set(KINDS) == set(seed)
     assert {code: la.la_name for code, la in la_codes().items()} == seed
 

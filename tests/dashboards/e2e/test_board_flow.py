@@ -2,9 +2,8 @@
 commentary and a board action on the KPI page; a board member sees both on the KPI page
 (the action flagged overdue) and in the board pack PDF.
 
-Until sign-in exists (issue 11) each browser context says who it is with the
-X-CSC-User / X-CSC-Role headers, which the test app trusts (dashboards/board/access.py
-is the one place the lead rewires to real sign-in; this test then signs in instead).
+Each browser signs in through the real sign-in page (board_helpers.BOARD_ACCOUNTS: ann
+the analyst, bea the board member); the board pack signs in as a board member of its own.
 """
 
 from __future__ import annotations
@@ -26,12 +25,19 @@ COMMENTARY = "Two RHI workers left in January; agency cover starts on 3 March."
 ASKED = "Explain why fewer return home interviews were offered, with a recovery plan."
 
 
-def _context(browser, live_server, name: str, role: str):
-    return browser.new_context(
-        base_url=live_server,
-        viewport={"width": 1400, "height": 1000},
-        extra_http_headers={"X-CSC-User": name, "X-CSC-Role": role},
-    )
+def _context(browser, live_server, app, name: str, role: str):
+    """A browser context signed in as the board account ``name`` (whose role is ``role``)."""
+    from auth_helpers import add_accounts
+    from board_helpers import BOARD_ACCOUNTS
+    from browser_helpers import browser_sign_in
+
+    assert BOARD_ACCOUNTS[name][0] == [role]
+    add_accounts(app, {name: BOARD_ACCOUNTS[name]})
+    context = browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    browser_sign_in(page, name)
+    page.close()
+    return context
 
 
 def _watch(page) -> list[str]:
@@ -48,14 +54,14 @@ def _pdf_text(path: Path) -> list[str]:
 
 
 def test_an_analyst_writes_and_the_board_reads_on_the_page_and_in_the_pack(
-    browser, live_server, board, snapshot, chromium, tmp_path
+    browser, live_server, app, board, snapshot, chromium, tmp_path
 ):
     from playwright.sync_api import expect
 
     overdue_since = dt.date.today() - dt.timedelta(days=7)
 
     # ##### The analyst writes a commentary and a board action
-    writer = _context(browser, live_server, "ann", "analyst")
+    writer = _context(browser, live_server, app, "ann", "analyst")
     page = writer.new_page()
     errors = _watch(page)
     page.goto(KPI_PAGE)
@@ -82,7 +88,7 @@ def test_an_analyst_writes_and_the_board_reads_on_the_page_and_in_the_pack(
     writer.close()
 
     # ##### A board member reads both on the KPI page, and cannot write
-    reader = _context(browser, live_server, "bea", "board")
+    reader = _context(browser, live_server, app, "bea", "board")
     page = reader.new_page()
     errors = _watch(page)
     page.goto(KPI_PAGE)
@@ -143,13 +149,13 @@ def test_an_analyst_writes_and_the_board_reads_on_the_page_and_in_the_pack(
 
 @pytest.mark.parametrize("path", [KPI_PAGE, "/board?la=850"])
 def test_the_writers_forms_have_no_serious_accessibility_violations(
-    browser, live_server, board, path
+    browser, live_server, app, board, path
 ):
     from axe_playwright_python.sync_playwright import Axe
     from browser_helpers import wait_until_drawn
     from test_accessibility import AXE_OPTIONS, BLOCKING, describe
 
-    context = _context(browser, live_server, "ann", "analyst")
+    context = _context(browser, live_server, app, "ann", "analyst")
     page = context.new_page()
     page.goto(path)
     wait_until_drawn(page)
