@@ -52,6 +52,7 @@ import dash
 from dashboards import data
 from dashboards.auth.context import acting_as
 from dashboards.auth.roles import Access, Grant, Principal, Role, service
+from pipelines.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -128,11 +129,12 @@ def _detail(la: str) -> Iterator[Step]:
     for kpi_id in kpi_ids:
         for who in VIEWS:
             yield _page(who, "/kpi/<kpi_id>", kpi_id=kpi_id, la=la)
+    threshold = get_settings().small_numbers  # the district page's, so its cache key
     for district in names:
         yield (
             WARM_UP,
             f"district {district}",
-            lambda d=district: district_view.comparison(la, None, d),
+            lambda d=district: district_view.comparison(la, None, d, threshold),
         )
 
 

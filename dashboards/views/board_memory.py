@@ -331,7 +331,9 @@ def register_callbacks(app: dash.Dash) -> None:
     def write(
         _c, _a, _u, key, seen, comment, asked, partner, owner, due, chosen, status, note, new_due
     ):
-        if not key or not ctx.triggered_id or not any(t.get("value") for t in ctx.triggered):
+        if not isinstance(key, dict) or not ctx.triggered_id:
+            raise PreventUpdate  # a forged state that is not the section's key
+        if not any(t.get("value") for t in ctx.triggered):
             raise PreventUpdate
         la, kpi_id = str(key.get("la")), str(key.get("kpi_id"))
         draft = {

@@ -138,9 +138,16 @@ def kpi_columns(district: str) -> list[dict[str, Any]]:
 
 
 @data.memo
-def comparison(la: str, end: pd.Timestamp | None, district: str, threshold: int) -> pd.DataFrame:
+def comparison(
+    la: str, end: pd.Timestamp | None, district: str, threshold: int | None = None
+) -> pd.DataFrame:
     """``managers.compare_district`` of ``district`` at ``end``, districts with fewer than
-    ``threshold`` cases being small numbers (shared: read-only)."""
+    ``threshold`` cases (default: the settings' ``small_numbers``) being small numbers
+    (shared: read-only)."""
+    if threshold is None:
+        from pipelines.settings import get_settings
+
+        threshold = get_settings().small_numbers
     return managers.compare_district(
         data.district_comparison(la, end),
         data.catalogue(),
