@@ -52,7 +52,7 @@ def since(
         return Since(day, f"the last board ({fmt.format_date(day)})", True)
     if previous_month is None:
         return None
-    label = f"the previous month (to {fmt.format_date(previous_month)}; no board recorded)"
+    label = f"the previous month ({previous_month:%b %Y}; no board recorded)"
     return Since(previous_month, label, False)
 
 
