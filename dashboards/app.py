@@ -28,7 +28,7 @@ from typing import Any
 import dash
 import flask
 
-from dashboards import data, warmup
+from dashboards import data, intervals, warmup
 from dashboards.auth import web
 from dashboards.auth.auditlog import AuditLog, audit
 from dashboards.auth.context import current_principal
@@ -63,6 +63,7 @@ def create_app(
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    intervals.preload_in_background()  # statsmodels takes seconds: not on the first request
     path = Path(serving_path) if serving_path else get_settings().serving_path
     app.server.config[data.SERVING_PATH_KEY] = str(path.expanduser().resolve())
     data.init_app(app.server)

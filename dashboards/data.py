@@ -1498,3 +1498,40 @@ def dq_las() -> list[str]:
         frame = _status_query(_sql("extract_status"), {"la": None})
         found.update(str(v) for v in frame["la_code"].dropna())
     return sorted(la for la in found if allowed is None or la in allowed)
+
+
+# ##### The board: local authorities' names and the partners accountable for KPIs
+
+
+@_per_version
+def la_names() -> dict[str, str]:
+    """{LA code: name} from ``reference.la_ons_codes`` (empty when not published). Public
+    reference data (the ONS names of every English LA): read for any page, the sign-in
+    and admin pages included, so it needs no access; shared: read-only."""
+    if not has_table("reference.la_ons_codes"):
+        return {}
+    frame = _query("select la_code, la_name from reference.la_ons_codes")
+    return dict(zip(frame["la_code"].astype(str), frame["la_name"].astype(str), strict=True))
+
+
+def la_label(la: str | None) -> str:
+    """What pages call an LA: its name ("Hampshire"), else "LA 850" when the snapshot has
+    no name for it."""
+    if not la:
+        return ""
+    try:
+        name = la_names().get(str(la))
+    except NoSnapshot:
+        name = None
+    return name or f"LA {la}"
+
+
+PARTNER_COLUMNS = ["partner_id", "name", "kind", "description"]
+
+
+def partners() -> pd.DataFrame:
+    """The partners the board holds to account (``reference.partners``), A–Z."""
+    _require(Access.AGGREGATES, what="partners")
+    if not has_table("reference.partners"):
+        return _empty(PARTNER_COLUMNS)
+    return _query("select * from reference.partners order by name")

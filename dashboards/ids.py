@@ -57,6 +57,8 @@ KPI_PERIOD_TABLE = "kpi-by-period"
 KPI_NOT_KNOWN = "kpi-not-known"  # placement location: "location not known" beside the figure
 KPI_PLACEMENT_CHART = "kpi-placement-chart"
 KPI_PLACEMENT_TABLE = "kpi-placement-bands"
+KPI_DISTRICT_CHART = "kpi-district-chart"
+KPI_DISTRICT_CHART_STATE = "kpi-district-chart-state"
 
 # ##### KPI dictionary (/dictionary)
 DICTIONARY_TABLE = "kpi-dictionary"
@@ -171,3 +173,28 @@ def nav_link(path: str) -> dict[str, str]:
 PAGES_LOCATION = "_pages_location"
 NAVBAR_TOGGLER = "shell-navbar-toggler"
 NAVBAR_COLLAPSE = "shell-navbar-collapse"
+
+# The board's working memory on the KPI page (views/board_memory.py), the Partners page
+# and the board summary (views/partners.py, views/board.py).
+BOARD_SECTION = "board-section"
+BOARD_KEY = "board-key"
+BOARD_MESSAGE = "board-message"
+BOARD_COMMENT_TEXT = "board-comment-text"
+BOARD_COMMENT_SEEN = "board-comment-seen"
+BOARD_COMMENT_SAVE = "board-comment-save"
+BOARD_ACTION_ASKED = "board-action-asked"
+BOARD_ACTION_PARTNER = "board-action-partner"
+BOARD_ACTION_OWNER = "board-action-owner"
+BOARD_ACTION_DUE = "board-action-due"
+BOARD_ACTION_SAVE = "board-action-save"
+BOARD_UPDATE_ACTION = "board-update-action"
+BOARD_UPDATE_STATUS = "board-update-status"
+BOARD_UPDATE_NOTE = "board-update-note"
+BOARD_UPDATE_DUE = "board-update-due"
+BOARD_UPDATE_SAVE = "board-update-save"
+BOARD_TABLE = "board-actions"
+BOARD_MEETING_DATE = "board-meeting-date"
+BOARD_MEETING_SAVE = "board-meeting-save"
+BOARD_MEETING_MESSAGE = "board-meeting-message"
+BOARD_PAGE_LA = "board-page-la"
+PARTNERS_LA = "partners-la"

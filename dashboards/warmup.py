@@ -17,8 +17,8 @@ everybody else's; the district index's counts and each district's KPI comparison
 aggregates too and are warmed for managers. Child-level pages (action lists, a child's
 timeline, data-quality rows) are worked out when asked for, for the user who asks:
 
-- for every LA: the banner, then the aggregate pages of the navbar (scorecard, missing,
-  dictionary), as the board sees them and then unsuppressed; the district index's counts;
+- for every LA: the banner, then the aggregate pages of the navbar (scorecard, board
+  summary, partners, missing, dictionary), as the board sees them and then unsuppressed; the district index's counts;
 - then for each LA in turn: the missing page for each district and every KPI page (both
   views), and every district's KPI comparison.
 
@@ -52,6 +52,7 @@ import dash
 from dashboards import data
 from dashboards.auth.context import acting_as
 from dashboards.auth.roles import Access, Grant, Principal, Role, service
+from pipelines.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ def _renders(la: str) -> Iterator[Step]:
 
     for who in VIEWS:
         yield _page(who, "/", la=la)
+        yield _page(who, "/board", la=la)
+        yield _page(who, "/partners", la=la)
         yield _page(who, "/missing", la=la)
         yield _page(who, "/dictionary")
     yield WARM_UP, "district index", lambda: districts_view.table_rows(la)
@@ -126,11 +129,12 @@ def _detail(la: str) -> Iterator[Step]:
     for kpi_id in kpi_ids:
         for who in VIEWS:
             yield _page(who, "/kpi/<kpi_id>", kpi_id=kpi_id, la=la)
+    threshold = get_settings().small_numbers  # the district page's, so its cache key
     for district in names:
         yield (
             WARM_UP,
             f"district {district}",
-            lambda d=district: district_view.comparison(la, None, d),
+            lambda d=district: district_view.comparison(la, None, d, threshold),
         )
 
 

@@ -26,6 +26,11 @@ class Settings:
     #: Files (as the landing folder names them, e.g. 850/ssda903/2026-27/2026-11-30/missing.csv)
     #: confirmed empty: a table that had rows and now has none publishes (VOLUME-EMPTY).
     confirm_empty: tuple[str, ...] = ()
+    #: The board's working memory (commentary, actions, meetings): SQLite, outside the
+    #: published snapshot, which every publish replaces (dashboards/board/store.py).
+    board_path: Path = REPO_ROOT / "data" / "board" / "board.sqlite3"
+    #: Districts with fewer cases than this are marked "small numbers" and never judged.
+    small_numbers: int = 10
 
     @property
     def serving_path(self) -> Path:
@@ -56,6 +61,8 @@ def get_settings() -> Settings:
         serving_dir=_path("CSC_SERVING_DIR", data / "serving"),
         alert_webhook=os.environ.get("CSC_ALERT_WEBHOOK") or None,
         confirm_empty=confirmed_files(os.environ.get("CSC_CONFIRM_EMPTY", "")),
+        board_path=_path("CSC_BOARD_PATH", data / "board" / "board.sqlite3"),
+        small_numbers=_positive_int("CSC_SMALL_NUMBERS", 10),
     )
 
 
@@ -175,3 +182,16 @@ def get_security_settings() -> SecuritySettings:
         pseudonym_key=pseudonym_key,
         pseudonym_key_file=pseudonym_key_file,
     )
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more, not {value}")
+    return value

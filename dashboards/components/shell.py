@@ -75,6 +75,12 @@ def demo_banner() -> list:
     ]
 
 
+def _la_option(la: str) -> str:
+    """``"Hampshire (850)"`` in the LA selector; the code alone without a name."""
+    label = data.la_label(la)
+    return la if label == f"LA {la}" else f"{label} ({la})"
+
+
 def navbar(las: list[str]) -> dbc.Navbar:
     links = [
         dbc.NavItem(
@@ -92,10 +98,10 @@ def navbar(las: list[str]) -> dbc.Navbar:
             dbc.Label("Local authority", html_for=ids.LA_SELECT, className="me-2 mb-0 text-white"),
             dbc.Select(
                 id=ids.LA_SELECT,
-                options=[{"label": la, "value": la} for la in las],
+                options=[{"label": _la_option(la), "value": la} for la in las],
                 value=las[0] if las else None,
                 size="sm",
-                style={"width": "8rem"},
+                style={"width": "13rem"},
             ),
         ],
         id=ids.LA_SELECT_WRAPPER,
@@ -137,7 +143,7 @@ def freshness_banner(la: str | None) -> list:
         return [messages.no_snapshot()]
     parts = []
     if la:
-        parts.append(html.Span(f"LA {la}", className="fw-semibold"))
+        parts.append(html.Span(data.la_label(la), className="fw-semibold"))
     if info["extract_date"] is not None:
         parts.append(f"Data as at {fmt.format_date(info['extract_date'])}")
     if info["published_at"] is not None:
@@ -172,7 +178,7 @@ def freshness_banner(la: str | None) -> list:
         banner.append(
             dbc.Alert(
                 [
-                    html.Strong(f"The latest delivery for LA {la} was rejected. "),
+                    html.Strong(f"The latest delivery for {data.la_label(la)} was rejected. "),
                     "These figures come from the data loaded before it. ",
                     *(why if explain else []),
                 ],

@@ -142,14 +142,21 @@ def not_found(child: str, la: str, notes: list[str]) -> list:
     if elsewhere:
         found = [
             " The published data has a child with this id in ",
-            *[dcc.Link(f"LA {other}", href=child_href(child, la=other)) for other in elsewhere[:1]],
+            *[
+                dcc.Link(data.la_label(other), href=child_href(child, la=other))
+                for other in elsewhere[:1]
+            ],
             ".",
         ]
     return [
         html.H1("Child not found"),
         *messages.query_messages(notes),
         dbc.Alert(
-            [f"There is no child “{child}” you may see in the published data of LA {la}.", *found],
+            [
+                f"There is no child “{child}” you may see in the published data of "
+                f"{data.la_label(la)}.",
+                *found,
+            ],
             color="warning",
             className="child-not-found",
         ),
@@ -198,7 +205,7 @@ def page(raw_child: str | None, query: Mapping[str, Any]) -> list:
         sections.append(html.Section([html.H2(heading, className="h4"), body]))
     lanes = ", ".join(many for _lane, _one, many in LANES.values())
     return [
-        html.P(f"Child of LA {la}", className="text-body-secondary mb-0 mt-3"),
+        html.P(f"Child of {data.la_label(la)}", className="text-body-secondary mb-0 mt-3"),
         html.H1(f"Child {child}", className="mt-0"),
         html.P(
             f"Everything the published data records for this child on one time axis: {lanes}. "

@@ -124,7 +124,7 @@ def page(query: Mapping[str, Any]) -> list:
     ]
     table = html.Table(
         [
-            html.Caption(f"Districts of LA {la}", className="visually-hidden"),
+            html.Caption(f"Districts of {data.la_label(la)}", className="visually-hidden"),
             html.Thead(
                 html.Tr(
                     [

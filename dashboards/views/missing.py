@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data, figures, ids, scoring, urlstate
+from dashboards import data, figures, ids, scoring, signals, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
 from dashboards.components.chart import chart
@@ -139,6 +139,7 @@ def _tiles(state: urlstate.MissingState, ctx: Context, frame: pd.DataFrame) -> l
                 target="" if target is None else fmt.format_value(target, unit, decimals),
                 vs_previous=scoring.change_between(latest, points.previous, polarity, decimals),
                 vs_year_ago=scoring.change_between(latest, points.year_ago, polarity, decimals),
+                signal=signals.kpi_signal(upto[upto["kpi_id"] == kpi_id], kpi, target),
             )
         )
     heading = html.H2(f"Figures for {ctx.month_labels.get(state.end or '', '')}", className="h4")

@@ -290,7 +290,48 @@ def build_snapshot(path: Path) -> Path:
             ],
         )  # fmt: skip
         add_manager_tables(con)  # the district and child pages (manager_fixture)
+        add_board_tables(con)  # LA names and partners (issue 15)
     return path
+
+
+#: Partners and who is accountable for which KPI (the seeds partners, kpi_accountability).
+PARTNERS = [
+    ("rhi_provider", "RHI Provider Ltd", "commissioned service", "Return home interviews."),
+    ("virtual_school", "Virtual School", "education partner", "PEPs."),
+    ("cs_workforce", "Social work workforce", "council service", "Caseloads."),
+]
+ACCOUNTABLE = {  # kpi_id -> (partner_id, owner role); the others have none
+    "rhi_offered_pct": ("rhi_provider", "RHI contract manager"),
+    "rhi_accepted_pct": ("rhi_provider", "RHI contract manager"),
+    "rhi_within_72h_pct": ("rhi_provider", "RHI contract manager"),
+    "pep_in_term_pct": ("virtual_school", "Virtual School Head"),
+    "caseload_avg": ("cs_workforce", "Principal Social Worker"),
+}
+
+
+def add_board_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """LA names (reference.la_ons_codes: 850 Hampshire, 851 Portsmouth; 852 has none, so
+    pages call it "LA 852"), partners, and the catalogue's accountable partner."""
+    con.execute(
+        "create table reference.la_ons_codes as select * from (values "
+        "('850', 'Hampshire', 'E10000014', 'Counties'), "
+        "('851', 'Portsmouth', 'E06000044', 'Unitary Authorities')) "
+        "t(la_code, la_name, ons_code, la_type)"
+    )
+    con.execute(
+        "create table reference.partners (partner_id varchar, name varchar, kind varchar, "
+        "description varchar)"
+    )
+    con.executemany("insert into reference.partners values (?, ?, ?, ?)", PARTNERS)
+    for column in ("partner_id", "partner_name", "owner_role"):
+        con.execute(f"alter table marts.kpi_catalogue add column {column} varchar")
+    names = {p[0]: p[1] for p in PARTNERS}
+    for kpi_id, (partner, owner) in ACCOUNTABLE.items():
+        con.execute(
+            "update marts.kpi_catalogue set partner_id = ?, partner_name = ?, owner_role = ? "
+            "where kpi_id = ?",
+            [partner, names[partner], owner, kpi_id],
+        )
 
 
 @pytest.fixture(scope="session")
@@ -318,6 +359,15 @@ def auth_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         env.setenv("CSC_AUTH_DIR", str(path))
         env.delenv("CSC_DEMO", raising=False)
         yield path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _board_store_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps and scripts that are not given a board store use an empty one in a temporary
+    folder, never the repository's data/board (CSC_BOARD_PATH, read by the settings)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CSC_BOARD_PATH", str(tmp_path_factory.mktemp("board") / "board.sqlite3"))
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -354,9 +404,26 @@ def make_app(security):
 
 
 @pytest.fixture(scope="session")
-def app(snapshot: Path, make_app):
-    """The app on the fixture snapshot, with the test accounts (auth_helpers.ACCOUNTS)."""
-    return make_app(snapshot)
+def app(snapshot: Path, make_app, tmp_path_factory: pytest.TempPathFactory):
+    """The app on the fixture snapshot, with the test accounts (auth_helpers.ACCOUNTS) and
+    an empty board store of its own (tests that write use ``board``)."""
+    from dashboards.board.store import BOARD_PATH_KEY
+
+    app = make_app(snapshot)
+    app.server.config[BOARD_PATH_KEY] = str(tmp_path_factory.mktemp("app-board") / "b.sqlite3")
+    return app
+
+
+@pytest.fixture
+def board(app, tmp_path: Path) -> Iterator[Path]:
+    """A fresh board store for one test (the app's is put back after)."""
+    from dashboards.board.store import BOARD_PATH_KEY
+
+    before = app.server.config[BOARD_PATH_KEY]
+    path = tmp_path / "board" / "board.sqlite3"
+    app.server.config[BOARD_PATH_KEY] = str(path)
+    yield path
+    app.server.config[BOARD_PATH_KEY] = before
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ PAGES = [
     "/dictionary",
     "/actions/rhi",
     "/data-quality",
+    "/board",
+    "/partners",
     "/x",
 ]
 SHELL_OUTPUT = (
@@ -67,6 +69,7 @@ def test_the_navbar_is_built_from_the_page_registry(client):
     assert find_by_id(layout, ids.nav_link("/dictionary"))["props"]["href"] == "/dictionary"
     select = find_by_id(layout, ids.LA_SELECT)["props"]
     assert [o["value"] for o in select["options"]] == ["850", "851"]
+    assert [o["label"] for o in select["options"]] == ["Hampshire (850)", "Portsmouth (851)"]
 
 
 def test_the_page_is_english_and_has_a_skip_link(client):
@@ -78,7 +81,7 @@ def test_the_page_is_english_and_has_a_skip_link(client):
 def test_the_banner_says_how_fresh_the_data_is(callbacks):
     response = shell(callbacks, "?la=850")
     banner = text_of(response[ids.FRESHNESS]["children"])
-    assert "Data as at 14 Feb 2025 · published 15 Feb 2025 06:30" in banner
+    assert "Hampshire · Data as at 14 Feb 2025 · published 15 Feb 2025 06:30" in banner
     assert "rejected" not in banner  # 850's January rejection was superseded
     assert response[ids.LA_SELECT]["value"] == "850"
     hrefs = response['{"index":"/missing","type":"shell-nav-link"}']["href"]
@@ -89,7 +92,7 @@ def test_the_banner_warns_when_the_latest_delivery_was_rejected(callbacks):
     response = shell(callbacks, "?la=851")
     banner = text_of(response[ids.FRESHNESS]["children"])
     assert "Data as at 31 Jan 2025" in banner
-    assert "The latest delivery for LA 851 was rejected" in banner
+    assert "The latest delivery for Portsmouth was rejected" in banner
     assert "required column DECOM is missing" in banner
 
 

@@ -22,6 +22,8 @@ from dashboards.auth import NotAllowed, acting_as
 #: What board members open first (and everyone else, with the district index).
 BOARD_VIEWS = [
     ("/", "?la=850"),
+    ("/board", "?la=850"),
+    ("/partners", "?la=851"),
     ("/missing", "?la=850"),
     ("/missing", "?la=850&district=Winchester"),
     ("/kpi/rhi_offered_pct", "?la=850"),
@@ -29,10 +31,11 @@ BOARD_VIEWS = [
     ("/dictionary", ""),
 ]
 FIRST_VIEWS = [*BOARD_VIEWS, ("/district", "?la=850")]
-#: 2 LAs: a banner each; per LA the scorecard, missing and dictionary pages in two views
-#: and the district index; the missing page per district (850 has four, 851 two) and the
-#: ten KPI pages in two views; each district's KPI comparison.
-PAGES_WARMED = 2 + 2 * 7 + 2 * (4 + 2) + 2 * 2 * 10 + (4 + 2)
+#: 2 LAs: a banner each; per LA the scorecard, board summary, partners, missing and
+#: dictionary pages in two views and the district index; the missing page per district
+#: (850 has four, 851 two) and the ten KPI pages in two views; each district's KPI
+#: comparison.
+PAGES_WARMED = 2 + 2 * 11 + 2 * (4 + 2) + 2 * 2 * 10 + (4 + 2)
 
 
 @pytest.fixture

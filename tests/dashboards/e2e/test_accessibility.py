@@ -16,6 +16,8 @@ PAGES = [
     "/missing?district=Winchester&breakdown=care",
     "/kpi/rhi_offered_pct",
     "/kpi/cl_eet_pct",
+    "/board",
+    "/partners",
     "/dictionary",
     "/actions/rhi",
     "/data-quality",

@@ -91,12 +91,12 @@ def test_a_child_with_no_events_shows_their_details_and_says_none_recorded(callb
 def test_an_unknown_child_says_so(callbacks):
     text = text_of(callbacks.route("/child/NOBODY", "?la=850"))
     assert "Child not found" in text
-    assert "There is no child “NOBODY” you may see in the published data of LA 850." in text
+    assert "There is no child “NOBODY” you may see in the published data of Hampshire." in text
 
 
 def test_a_child_of_another_la_points_there(callbacks):
     page = callbacks.route("/child/P001", "?la=850")
-    assert "The published data has a child with this id in LA 851" in text_of(page)
+    assert "The published data has a child with this id in Portsmouth" in text_of(page)
     assert "'/child/P001?la=851'" in str(page)  # the link in the message
     assert "Child P001" in text_of(callbacks.route("/child/P001", "?la=851"))
 

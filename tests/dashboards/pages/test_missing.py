@@ -58,7 +58,11 @@ def test_the_page_opens_on_the_latest_month_for_the_whole_la(callbacks):
     assert len(tiles) == 6
     assert tiles[0].startswith("RHI offered 90.0% Feb 2025 (to 14 Feb 2025) 18 of 20")
     assert "Target 90.0% · ● Green meets target" in tiles[0]
-    assert "improving since last month" in tiles[0] and "improving since a year ago" in tiles[0]
+    # direction of travel from SPC (Jul 2024 to Jan 2025 rise seven months: a trend), not
+    # from the last two points; missing_cla_pct is a rolling figure: two points, untested
+    assert "Direction of travel: improving (SPC)" in tiles[0]
+    assert "since last month" not in tiles[0]
+    assert "since last month" in tiles[5] and "two points, not tested" in tiles[5]
     assert "no cases" in tiles[2] and "no RAG" in tiles[2]  # RHI within 72 hours, 0 due
     assert "Amber" in tiles[5]  # missing_cla_pct 11.5 against 10 ± 2
     assert find_by_id(page, ids.MISSING_MESSAGES)["props"]["children"] == []
