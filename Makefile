@@ -52,9 +52,10 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 # dbt's profile reads CSC_DUCKDB_PATH and has no default on purpose; parse with the same
 # path the pipeline will use (pipelines/settings.py resolves CSC_DATA_DIR and friends).
-manifest: $(STAMP) ## Parse the dbt project (Dagster needs target/manifest.json at import)
-	cd dbt_project && CSC_DUCKDB_PATH="$$(../$(PY) -c 'from pipelines.settings import get_settings; print(get_settings().warehouse_path)')" \
-		../$(BIN)/dbt parse --quiet --profiles-dir .
+# Parsed once per change of dbt_project/ (or of that path), not on every run
+# (pipelines/lib/dbt_manifest.py); `make manifest FORCE=1` parses anyway.
+manifest: $(STAMP) ## Parse the dbt project if it changed (Dagster needs target/manifest.json at import)
+	@$(PY) -m pipelines.lib.dbt_manifest $(if $(FORCE),--force)
 
 docs: manifest ## Regenerate docs/kpis.md and docs/data-quality.md, and the dbt docs site
 	$(PY) -m pipelines.lib.kpi_docs
