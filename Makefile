@@ -70,9 +70,10 @@ generate: $(STAMP) ## Generate synthetic extracts into data/landing (LA=850 SEED
 # The ingest is partitioned by LA: register every LA folder of the landing folder as a
 # partition (and release runs that were killed), then materialise every asset for the range
 # of all LAs in one run (docs/operations.md, "Partitions").
+# One process: the partitions are registered, then `dagster asset materialize --select '*'
+# --partition-range <first>...<last>` runs in the same interpreter (pipelines/defs/partitions.py).
 materialize: manifest $(DAGSTER_HOME)/dagster.yaml ## Load, check, transform and publish every LA
-	@range="$$($(PY) -m pipelines.defs.partitions)" && \
-	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*' --partition-range "$$range"
+	$(PY) -m pipelines.defs.partitions --materialize
 
 demo: install validator ## Build everything on synthetic Hampshire data and serve the dashboard
 	@test -d data/landing/$(LA) || $(MAKE) --no-print-directory generate
