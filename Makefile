@@ -52,9 +52,10 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 # dbt's profile reads CSC_DUCKDB_PATH and has no default on purpose; parse with the same
 # path the pipeline will use (pipelines/settings.py resolves CSC_DATA_DIR and friends).
-manifest: $(STAMP) ## Parse the dbt project (Dagster needs target/manifest.json at import)
-	cd dbt_project && CSC_DUCKDB_PATH="$$(../$(PY) -c 'from pipelines.settings import get_settings; print(get_settings().warehouse_path)')" \
-		../$(BIN)/dbt parse --quiet --profiles-dir .
+# Parsed once per change of dbt_project/ (or of that path), not on every run
+# (pipelines/lib/dbt_manifest.py); `make manifest FORCE=1` parses anyway.
+manifest: $(STAMP) ## Parse the dbt project if it changed (Dagster needs target/manifest.json at import)
+	@$(PY) -m pipelines.lib.dbt_manifest $(if $(FORCE),--force)
 
 docs: manifest ## Regenerate docs/kpis.md and docs/data-quality.md, and the dbt docs site
 	$(PY) -m pipelines.lib.kpi_docs
@@ -69,9 +70,10 @@ generate: $(STAMP) ## Generate synthetic extracts into data/landing (LA=850 SEED
 # The ingest is partitioned by LA: register every LA folder of the landing folder as a
 # partition (and release runs that were killed), then materialise every asset for the range
 # of all LAs in one run (docs/operations.md, "Partitions").
+# One process: the partitions are registered, then `dagster asset materialize --select '*'
+# --partition-range <first>...<last>` runs in the same interpreter (pipelines/defs/partitions.py).
 materialize: manifest $(DAGSTER_HOME)/dagster.yaml ## Load, check, transform and publish every LA
-	@range="$$($(PY) -m pipelines.defs.partitions)" && \
-	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*' --partition-range "$$range"
+	$(PY) -m pipelines.defs.partitions --materialize
 
 # Demo mode (CSC_DEMO=1, set here only): served on 127.0.0.1 only, every page marked, one
 # account per role with a new random password printed at each start (never in production).

@@ -1,6 +1,7 @@
 """``python -m bench`` (``make bench``): every benchmark, one after the other.
 
-    python -m bench                  # the pipeline, the ingest, the DfE rules, the dashboard
+    python -m bench                  # the refresh, the pipeline, the ingest, the CSV reader,
+                                     # the DfE rules, the dashboard
     python -m bench dashboard        # only the named ones
     python -m bench all              # all of them and the slow ones (make bench LOAD=1)
 
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import dashboard, dashboard_load, dfe903, ingest, pipeline
+from bench import csv_reader, dashboard, dashboard_load, dfe903, ingest, pipeline, refresh
 
 BENCHMARKS = {
+    "refresh": refresh.main,
     "pipeline": pipeline.main,
     "ingest": ingest.main,
+    "csv_reader": csv_reader.main,
     "dfe903": dfe903.main,
     "dashboard": dashboard.main,
 }

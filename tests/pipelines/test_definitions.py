@@ -90,3 +90,24 @@ def test_the_postcode_reference_is_built_after_the_episodes_and_feeds_dbt(graph)
     tiers = graph.get(dg.AssetKey(["ons_reference", "la_tiers"]))
     assert dg.AssetKey(["staging", "stg_ons_reference__la_tiers"]) in tiers.child_keys
     assert postcodes.partitions_def is None and postcodes.group_name == "reference"
+
+
+def test_the_dbt_resource_skips_dagster_dbts_version_subprocess_and_unused_adapter(defs):
+    """CscDbtCliResource replaces two private members of dagster-dbt (pinned): if an upgrade
+    renames them, the overrides would silently stop applying, so this fails instead."""
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    from pipelines.defs.resources import CscDbtCliResource
+
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert name in vars(DbtCliResource), name
+    dbt = defs.resources["dbt"]
+    assert isinstance(dbt, CscDbtCliResource)
+    said = subprocess.run(
+        [dbt.dbt_executable, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"{dbt._cli_version}" in said  # the version dbt itself reports
+    assert dbt._cli_version.major == 1  # so dagster-dbt treats it as dbt Core
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None

@@ -35,6 +35,13 @@ class CscDbtTranslator(DagsterDbtTranslator):
         return spec
 
 
+#: What a production run executes: every model, seed and data test (data tests guard the
+#: published figures and become asset checks), but not the dbt unit tests. Those test the
+#: SQL on fixed fixtures, not the data: they give the same answer on every run, so they run
+#: once per code change, in `make test` and CI (tests/dbt), where they cost no refresh
+#: 10-16 s (docs/performance.md).
+DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+
 # Source tests stay off: with them the dbt step would run before the blocking GX checks
 # on the raw tables (stack-notes §6, "Gotcha").
 TRANSLATOR = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -49,7 +56,8 @@ TRANSLATOR = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def csc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
-    """Staging, intermediate and mart models of the performance framework (`dbt build`).
+    """Staging, intermediate and mart models of the performance framework (`dbt build`,
+    without the unit tests: they run in CI).
 
     Unpartitioned: it runs after the LA partitions of the run were loaded and passed their
     blocking checks, and rebuilds every LA from the raw layer (other LAs' raw rows did not
@@ -59,7 +67,7 @@ def csc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckd
     # hand it the same file the other steps use.
     os.environ["CSC_DUCKDB_PATH"] = duckdb.database
     try:
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(DBT_BUILD_ARGS, context=context).stream()
     finally:
         # where dagster-dbt puts each invocation's target folder (relative to the project)
         target_dir = Path(dbt_project.project_dir) / os.getenv("DBT_TARGET_PATH", "target")
