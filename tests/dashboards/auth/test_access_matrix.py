@@ -4,7 +4,7 @@ child or worker id.
 
 | role     | sees |
 |----------|------|
-| board    | scorecard, KPI pages (and the board pack): aggregates, disclosure-controlled |
+| board    | scorecard, KPI, board and partners pages (and the board pack): aggregates, disclosure-controlled |
 | manager  | their districts' pages, action lists and child timelines; aggregates |
 | analyst  | everything of their LAs, child level included |
 | engineer | data quality, extract status, failing rows; KPIs as aggregates |
@@ -37,6 +37,8 @@ PAGES = {
     "/kpi/rhi_offered_pct": AGGREGATES,
     "/kpi": AGGREGATES,
     "/dictionary": AGGREGATES,
+    "/board": AGGREGATES,
+    "/partners": AGGREGATES,
     "/district": CHILD_LEVEL,
     "/district/Winchester": CHILD_LEVEL,
     "/child/C001": CHILD_LEVEL,
@@ -55,8 +57,13 @@ CALLBACKS = {
     "scorecard-download.": AGGREGATES,
     "..missing-": AGGREGATES,
     "..kpi-": AGGREGATES,
+    "kpi-ranking.": AGGREGATES,  # the districts with intervals, or the funnel plot
     "..actions-": CHILD_LEVEL,
     "..district-": CHILD_LEVEL,
+    # The board's memory: read by every aggregate role; a write by a role that may not
+    # write (board, engineer) is answered with a refusal (tests/dashboards/pages/test_board_memory.py)
+    "board-section.": AGGREGATES,
+    "board-meeting-message.": AGGREGATES,
     "..dq-": DATA_QUALITY,
     "dq-download.": DATA_QUALITY,
     "..admin-audit-": ADMIN,

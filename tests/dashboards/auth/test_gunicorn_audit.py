@@ -82,6 +82,9 @@ def server(snapshot, tmp_path):
 
 def signed_in(url: str) -> requests.Session:
     session = requests.Session()
+    # A new connection per request: gunicorn closes an idle keep-alive connection after
+    # 2 s, and a POST sent on it as it closes is reset (not what this test is about).
+    session.headers["Connection"] = "close"
     page = session.get(f"{url}/login", timeout=60).text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
     response = session.post(
