@@ -15,7 +15,7 @@ with
 
 allocations as (
     select * from {{ ref('stg_local__allocations') }}
-    where
+    where {{ la_scope() }} and
         child is not null
         and sw_id is not null
         and alloc_start is not null
@@ -25,7 +25,7 @@ allocations as (
 
 worker_team_spells as (
     select * from {{ ref('int_local__worker_team_spells') }}
-    where district is not null
+    where {{ la_scope() }} and district is not null
 ),
 
 segments as (

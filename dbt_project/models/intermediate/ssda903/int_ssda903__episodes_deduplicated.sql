@@ -8,7 +8,7 @@
 with
 
 episodes as (
-    select * from {{ ref('stg_ssda903__episodes') }}
+    select * from {{ ref('stg_ssda903__episodes') }} where {{ la_scope() }}
 ),
 
 ranked as (

@@ -7,11 +7,11 @@
 with
 
 episodes as (
-    select * from {{ ref('int_ssda903__episodes_deduplicated') }}
+    select * from {{ ref('int_ssda903__episodes_deduplicated') }} where {{ la_scope() }}
 ),
 
 episodes_in_periods as (
-    select * from {{ ref('int_ssda903__episodes_in_periods') }}
+    select * from {{ ref('int_ssda903__episodes_in_periods') }} where {{ la_scope() }}
 ),
 
 final as (

@@ -3,7 +3,7 @@
     a KPI is described. The model is named dim_kpi_catalogue because a dbt model cannot share
     the seed's name; its relation is aliased to kpi_catalogue.
 #}
-{{ config(alias='kpi_catalogue') }}
+{{ config(alias='kpi_catalogue', materialized='table') }}
 
 with
 

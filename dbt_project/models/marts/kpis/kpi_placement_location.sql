@@ -13,15 +13,15 @@
 with
 
 members as (
-    select * from {{ ref('kpi_placement_location_members') }}
+    select * from {{ ref('kpi_placement_location_members') }} where {{ la_scope() }}
 ),
 
 month_ends as (
-    select * from {{ ref('int_calendar__month_ends') }}
+    select * from {{ ref('int_calendar__month_ends') }} where {{ la_scope() }}
 ),
 
 districts as (
-    select * from {{ ref('int_districts') }}
+    select * from {{ ref('int_districts') }} where {{ la_scope() }}
 ),
 
 kpis as (
