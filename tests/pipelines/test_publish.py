@@ -200,3 +200,13 @@ def test_a_failed_refresh_publish_leaves_the_snapshot_untouched(by_la):
         publish_snapshot(con, serving, previous, "run-2", las=["851"], built_through=2)
     assert serving.read_bytes() == before
     assert not list(serving.parent.glob(".*.tmp"))
+
+
+def test_a_publish_with_no_la_rebuilt_keeps_the_rows_and_renews_the_bookkeeping(by_la):
+    con, serving, previous = by_la
+    con.execute("update marts.kpi_values set version = 'v2'")
+    result = publish_snapshot(con, serving, previous, "run-2", las=[], built_through=1)
+    assert {v for _, v, _ in kpis(serving)} == {"v1"}
+    assert result.las == ()
+    with duckdb.connect(str(serving), read_only=True) as snap:
+        assert snap.execute("select run_id from meta.publish_info").fetchone() == ("run-2",)

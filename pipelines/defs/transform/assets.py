@@ -17,7 +17,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines.defs.constants import DUCKDB_POOL, MONTHLY_FRESHNESS, OWNERS
 from pipelines.defs.partitions import LA_PARTITIONS
 from pipelines.defs.resources import dbt_project
-from pipelines.lib.builds import finish_build, start_build
+from pipelines.lib.builds import code_version, finish_build, start_build
 
 
 class CscDbtTranslator(DagsterDbtTranslator):
@@ -88,14 +88,19 @@ def csc_dbt_models(
     and rebuilds those LAs only: intermediates and marts are incremental by LA (dbt var
     `las`, strategy la_replace; docs/operations.md "Incremental by LA"); other LAs' rows
     are not touched, since their raw rows did not change. A run of every LA, or with
-    `full_refresh`, rebuilds everything. LAs whose last build did not finish are rebuilt
-    with the run's (pipelines/lib/builds.py).
+    `full_refresh`, or the first after a change to the dbt project, rebuilds everything.
+    LAs whose last build did not finish are rebuilt with the run's (pipelines/lib/builds.py).
     """
     # dbt runs as a subprocess and finds the warehouse through profiles.yml's env_var:
     # hand it the same file the other steps use.
     os.environ["CSC_DUCKDB_PATH"] = duckdb.database
     with duckdb.get_connection() as con:
-        build = start_build(con, context.run.run_id, run_las(context, config))
+        build = start_build(
+            con,
+            context.run.run_id,
+            run_las(context, config),
+            code_version(dbt_project.manifest_path),
+        )
     context.log.info(
         "dbt build for every LA"
         if build.las is None
