@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -199,10 +200,31 @@ def _new_month_for_hampshire(landing: Path) -> None:
         shutil.copytree(latest, parent / NEXT.isoformat())
 
 
-def scenario(n_las: int, scale: float, years: int = 5, unpartitioned: bool = True) -> dict:
-    """One scenario, in this process: generate, floor, full build, one-LA refresh."""
+def scenario(
+    n_las: int,
+    scale: float,
+    years: int = 5,
+    unpartitioned: bool = True,
+    progress: Callable[[dict], None] | None = None,
+) -> dict:
+    """One scenario, in this process: generate, floor, full build, one-LA refresh.
+
+    ``progress`` is called with the figures so far after each phase (a national run that
+    is stopped still leaves what it measured)."""
     others = [c for c in ALL_CODES if c != "850"]
     las = ("850", *others[: n_las - 1])
+    result: dict = {"las": n_las, "scale": scale, "years": years}
+
+    def done(phase: str, figures) -> None:
+        result[phase] = figures
+        peaks = {k: round(v) for k, v in memory.peaks.items() if k not in ("start", "end")}
+        result["peak_rss_mb"] = {
+            **peaks,
+            "build_and_refresh": max(peaks.get("full_build", 0), peaks.get("one_la_refresh", 0)),
+        }
+        if progress:
+            progress(result)
+
     with tempfile.TemporaryDirectory(prefix="csc-bench-") as tmp, TreeMemory() as memory:
         root = Path(tmp)
         settings = Settings(
@@ -213,53 +235,39 @@ def scenario(n_las: int, scale: float, years: int = 5, unpartitioned: bool = Tru
         os.environ["CSC_DUCKDB_PATH"] = str(settings.warehouse_path)
         memory.phase = "generate"
         t = time.perf_counter()
-        generate(
-            SynthConfig(
-                out=settings.landing_dir,
-                las=las,
-                as_at=AS_AT,
-                seed=1,
-                scale=scale,
-                years=years,
-                quiet=True,
-            )
+        config = SynthConfig(
+            out=settings.landing_dir,
+            las=las,
+            as_at=AS_AT,
+            seed=1,
+            scale=scale,
+            years=years,
+            jobs=min(2, os.cpu_count() or 1),  # generating is not what is measured
+            quiet=True,
         )
-        generated = time.perf_counter() - t
+        summary = generate(config)
+        done("generate_seconds", time.perf_counter() - t)
+        result["csv_rows"] = sum(summary.rows.values())
         memory.phase = "floor"
-        floor = floor_seconds(settings.landing_dir, root / "floor.duckdb")
+        done("floor", floor_seconds(settings.landing_dir, root / "floor.duckdb"))
         (root / "floor.duckdb").unlink()
         with dg.DagsterInstance.ephemeral() as instance:
             memory.phase = "full_build"
-            initial = _materialize(settings, instance, None)
+            done("initial_build", _materialize(settings, instance, None))
             _new_month_for_hampshire(settings.landing_dir)
             memory.phase = "one_la_refresh"
-            one_la = _materialize(settings, instance, "850")
+            done("one_la_refresh", _materialize(settings, instance, "850"))
         memory.phase = "unpartitioned_comparison"
         extra = _unpartitioned_costs(settings) if unpartitioned else {}
         with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-            kpi_rows = con.execute("select count(*) from marts.kpi_values").fetchone()[0]
-        sizes = {
-            "warehouse_mb": settings.warehouse_path.stat().st_size / 2**20,
-            "snapshot_mb": settings.serving_path.stat().st_size / 2**20,
-        }
+            result["kpi_values_rows"] = con.execute(
+                "select count(*) from marts.kpi_values"
+            ).fetchone()[0]
+        result["warehouse_mb"] = round(settings.warehouse_path.stat().st_size / 2**20)
+        result["snapshot_mb"] = round(settings.serving_path.stat().st_size / 2**20)
         memory.phase = "end"
-    peaks = {k: round(v) for k, v in memory.peaks.items() if k not in ("start", "end")}
-    return {
-        "las": n_las,
-        "scale": scale,
-        "years": years,
-        "generate_seconds": generated,
-        "floor": floor,
-        "initial_build": initial,
-        "one_la_refresh": one_la,
-        "unpartitioned_comparison": extra,
-        "kpi_values_rows": kpi_rows,
-        **sizes,
-        "peak_rss_mb": {
-            **peaks,
-            "build_and_refresh": max(peaks.get("full_build", 0), peaks.get("one_la_refresh", 0)),
-        },
-    }
+        done("unpartitioned_comparison", extra)
+    return result
 
 
 def _in_fresh_process(n_las: int, scale: float, years: int, unpartitioned: bool) -> dict:
@@ -302,13 +310,18 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--scenario", type=int, help=argparse.SUPPRESS)  # one, in-process
+    parser.add_argument(
+        "--scenario", type=int, help="run one scenario of N LAs in this process (--out: its JSON)"
+    )
     parser.add_argument("--no-unpartitioned", action="store_true", help="skip that comparison")
     args = parser.parse_args(argv)
     if args.scenario:
-        result = scenario(args.scenario, args.scale, args.years, not args.no_unpartitioned)
-        args.out.write_text(json.dumps(result, indent=2))
-        return result
+
+        def save(figures: dict) -> None:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(figures, indent=2))
+
+        return scenario(args.scenario, args.scale, args.years, not args.no_unpartitioned, save)
     out = args.out or Path(
         "bench/results/pipeline_national.json" if national else "bench/results/pipeline.json"
     )
