@@ -206,11 +206,14 @@ def scenario(
     years: int = 5,
     unpartitioned: bool = True,
     progress: Callable[[dict], None] | None = None,
+    landing: Path | None = None,
 ) -> dict:
     """One scenario, in this process: generate, floor, full build, one-LA refresh.
 
     ``progress`` is called with the figures so far after each phase (a national run that
-    is stopped still leaves what it measured)."""
+    is stopped still leaves what it measured). ``landing``: a landing folder generated
+    before (``csc-synth --la all --seed 1 --as-at 2026-09-30``), copied instead of
+    generating the LAs again."""
     others = [c for c in ALL_CODES if c != "850"]
     las = ("850", *others[: n_las - 1])
     result: dict = {"las": n_las, "scale": scale, "years": years}
@@ -235,19 +238,22 @@ def scenario(
         os.environ["CSC_DUCKDB_PATH"] = str(settings.warehouse_path)
         memory.phase = "generate"
         t = time.perf_counter()
-        config = SynthConfig(
-            out=settings.landing_dir,
-            las=las,
-            as_at=AS_AT,
-            seed=1,
-            scale=scale,
-            years=years,
-            jobs=min(2, os.cpu_count() or 1),  # generating is not what is measured
-            quiet=True,
-        )
-        summary = generate(config)
+        if landing is not None:
+            shutil.copytree(landing, settings.landing_dir)
+            result["landing_copied_from"] = str(landing)
+        else:
+            config = SynthConfig(
+                out=settings.landing_dir,
+                las=las,
+                as_at=AS_AT,
+                seed=1,
+                scale=scale,
+                years=years,
+                jobs=min(2, os.cpu_count() or 1),  # generating is not what is measured
+                quiet=True,
+            )
+            result["csv_rows"] = sum(generate(config).rows.values())
         done("generate_seconds", time.perf_counter() - t)
-        result["csv_rows"] = sum(summary.rows.values())
         memory.phase = "floor"
         done("floor", floor_seconds(settings.landing_dir, root / "floor.duckdb"))
         (root / "floor.duckdb").unlink()
@@ -314,6 +320,9 @@ def main(argv: list[str] | None = None) -> dict:
         "--scenario", type=int, help="run one scenario of N LAs in this process (--out: its JSON)"
     )
     parser.add_argument("--no-unpartitioned", action="store_true", help="skip that comparison")
+    parser.add_argument(
+        "--landing", type=Path, help="with --scenario: copy this landing folder, do not generate"
+    )
     args = parser.parse_args(argv)
     if args.scenario:
 
@@ -321,7 +330,14 @@ def main(argv: list[str] | None = None) -> dict:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(figures, indent=2))
 
-        return scenario(args.scenario, args.scale, args.years, not args.no_unpartitioned, save)
+        return scenario(
+            args.scenario,
+            args.scale,
+            args.years,
+            not args.no_unpartitioned,
+            save,
+            args.landing,
+        )
     out = args.out or Path(
         "bench/results/pipeline_national.json" if national else "bench/results/pipeline.json"
     )
