@@ -72,3 +72,41 @@
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }} where {{ scope }}
 {% endmacro %}
+
+
+{% macro la_test_scope(column='la_code') -%}
+    {#- Filter for a data test's rows: the run's LAs on a run by LA, else `true`. Other
+        LAs' rows were not rebuilt, and were tested when they were. -#}
+    {{ la_in(run_las(), column) }}
+{%- endmacro %}
+
+
+{% macro get_where_subquery(relation) -%}
+    {#-
+        What a generic data test reads as `model`: dbt's own (the test's `where` config),
+        and on a run by LA (var `las`), only the run's LAs of a relation that has la_code.
+        Other LAs' rows were not rebuilt, and were tested when they were; without this,
+        every test would read every LA and a one-LA refresh would cost what the warehouse
+        costs. Relations without la_code (the KPI catalogue, reference data) are read whole.
+    -#}
+    {%- set filters = [] -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- do filters.append('(' ~ where ~ ')') -%}
+    {%- endif -%}
+    {%- set las = run_las() -%}
+    {%- if execute and las is not none -%}
+        {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+        {%- if 'la_code' in columns -%}
+            {%- do filters.append(la_in(las)) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if filters -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ filters | join(' and ') }}) dbt_subquery
+        {%- endset -%}
+        {% do return(filtered) %}
+    {%- else -%}
+        {% do return(relation) %}
+    {%- endif -%}
+{%- endmacro %}
