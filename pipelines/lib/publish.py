@@ -124,9 +124,8 @@ def publish_snapshot(
         shutil.copyfile(serving_path, tmp)
     con.execute(f"attach '{tmp}' as snap")
     try:
-        if not incremental:
-            for schema in (*PUBLISHED_SCHEMAS, "meta"):
-                con.execute(f"create schema snap.{schema}")
+        for schema in (*PUBLISHED_SCHEMAS, "meta"):
+            con.execute(f"create schema if not exists snap.{schema}")
         published = _published_tables(con)
         if incremental:
             _drop_unpublished(con, published)
