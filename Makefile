@@ -116,7 +116,7 @@ fmt: $(STAMP) ## Format Python and fix SQL style
 dfe-valid: install validator ## Generate LA=850 (SEED) and run the DfE 903 validator on every final return
 	$(PY) -m pipelines.synth.dfe_check --la $(LA) --seed $(SEED)
 
-bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/
+bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/ (SCALE=national: + 153 LAs)
 	$(PY) -m bench
 
 rollback: $(STAMP) ## Serve the previous published snapshot again (run twice to undo)
