@@ -24,7 +24,7 @@
     {%- set codes = [] -%}
     {%- for la in las -%}
         {%- set code = (la | string).strip() -%}
-        {%- if not modules.re.fullmatch('[0-9A-Za-z_-]{1,20}', code) -%}
+        {%- if not (code | length <= 20 and code.replace('-', '').replace('_', '').isalnum()) -%}
             {{ exceptions.raise_compiler_error("var las: '" ~ code ~ "' is not an LA code") }}
         {%- endif -%}
         {%- do codes.append(code) -%}

@@ -15,8 +15,9 @@ with
 
 allocations as (
     select * from {{ ref('stg_local__allocations') }}
-    where {{ la_scope() }} and
-        child is not null
+    where
+        {{ la_scope() }}
+        and child is not null
         and sw_id is not null
         and alloc_start is not null
         and is_valid_alloc_end

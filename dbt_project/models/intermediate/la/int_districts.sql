@@ -5,11 +5,13 @@
 with
 
 las as (
-    select * from {{ ref('int_la__extracts') }} where {{ la_scope() }}
+    select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 teams as (
-    select * from {{ ref('stg_local__teams') }} where {{ la_scope() }}
+    select * from {{ ref('stg_local__teams') }}
+    where {{ la_scope() }}
 ),
 
 team_districts as (

@@ -11,8 +11,9 @@ with
 
 workers as (
     select * from {{ ref('stg_local__workers') }}
-    where {{ la_scope() }} and
-        sw_id is not null
+    where
+        {{ la_scope() }}
+        and sw_id is not null
         and start_date is not null
         and is_valid_end_date
 ),

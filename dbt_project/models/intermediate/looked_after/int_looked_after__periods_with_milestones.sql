@@ -12,11 +12,13 @@
 with
 
 periods_of_care as (
-    select * from {{ ref('int_ssda903__periods_of_care') }} where {{ la_scope() }}
+    select * from {{ ref('int_ssda903__periods_of_care') }}
+    where {{ la_scope() }}
 ),
 
 children as (
-    select * from {{ ref('int_ssda903__children') }} where {{ la_scope() }}
+    select * from {{ ref('int_ssda903__children') }}
+    where {{ la_scope() }}
 ),
 
 working_days as (
@@ -24,7 +26,8 @@ working_days as (
 ),
 
 district_spells as (
-    select * from {{ ref('int_allocations__district_spells') }} where {{ la_scope() }}
+    select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 with_working_days as (

@@ -8,7 +8,8 @@
 with
 
 episodes as (
-    select * from {{ ref('stg_ssda903__episodes') }} where {{ la_scope() }}
+    select * from {{ ref('stg_ssda903__episodes') }}
+    where {{ la_scope() }}
 ),
 
 ranked as (

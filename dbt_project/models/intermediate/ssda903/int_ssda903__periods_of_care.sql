@@ -10,7 +10,8 @@
 with
 
 episodes as (
-    select * from {{ ref('int_ssda903__episodes_in_periods') }} where {{ la_scope() }}
+    select * from {{ ref('int_ssda903__episodes_in_periods') }}
+    where {{ la_scope() }}
 ),
 
 final as (

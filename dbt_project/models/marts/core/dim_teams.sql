@@ -11,11 +11,13 @@ teams as (
 ),
 
 worker_team_spells as (
-    select * from {{ ref('int_local__worker_team_spells') }} where {{ la_scope() }}
+    select * from {{ ref('int_local__worker_team_spells') }}
+    where {{ la_scope() }}
 ),
 
 las as (
-    select * from {{ ref('int_la__extracts') }} where {{ la_scope() }}
+    select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 workers_now as (

@@ -12,7 +12,8 @@ workers as (
 ),
 
 worker_team_spells as (
-    select * from {{ ref('int_local__worker_team_spells') }} where {{ la_scope() }}
+    select * from {{ ref('int_local__worker_team_spells') }}
+    where {{ la_scope() }}
 ),
 
 allocations as (
@@ -21,7 +22,8 @@ allocations as (
 ),
 
 las as (
-    select * from {{ ref('int_la__extracts') }} where {{ la_scope() }}
+    select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 worker_dates as (

@@ -20,7 +20,8 @@ oc3 as (
 ),
 
 district_spells as (
-    select * from {{ ref('int_allocations__district_spells') }} where {{ la_scope() }}
+    select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 deduplicated as (

@@ -15,7 +15,8 @@ peps as (
 ),
 
 district_spells as (
-    select * from {{ ref('int_allocations__district_spells') }} where {{ la_scope() }}
+    select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 ranked as (

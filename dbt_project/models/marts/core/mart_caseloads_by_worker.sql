@@ -16,7 +16,8 @@
 with
 
 month_ends as (
-    select * from {{ ref('int_calendar__month_ends') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 worker_team_spells as (

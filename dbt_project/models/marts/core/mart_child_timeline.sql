@@ -16,15 +16,18 @@
 with
 
 periods as (
-    select * from {{ ref('fct_periods_of_care') }} where {{ la_scope() }}
+    select * from {{ ref('fct_periods_of_care') }}
+    where {{ la_scope() }}
 ),
 
 placements as (
-    select * from {{ ref('int_looked_after__placements') }} where {{ la_scope() }}
+    select * from {{ ref('int_looked_after__placements') }}
+    where {{ la_scope() }}
 ),
 
 locations as (
-    select * from {{ ref('fct_placement_locations') }} where {{ la_scope() }}
+    select * from {{ ref('fct_placement_locations') }}
+    where {{ la_scope() }}
 ),
 
 placement_locations as (
@@ -64,11 +67,13 @@ placement_locations as (
 ),
 
 missing_episodes as (
-    select * from {{ ref('fct_missing_episodes') }} where {{ la_scope() }}
+    select * from {{ ref('fct_missing_episodes') }}
+    where {{ la_scope() }}
 ),
 
 peps as (
-    select * from {{ ref('fct_peps') }} where {{ la_scope() }}
+    select * from {{ ref('fct_peps') }}
+    where {{ la_scope() }}
 ),
 
 allocations as (
@@ -77,7 +82,8 @@ allocations as (
 ),
 
 reviews as (
-    select * from {{ ref('int_ssda903__reviews_deduplicated') }} where {{ la_scope() }}
+    select * from {{ ref('int_ssda903__reviews_deduplicated') }}
+    where {{ la_scope() }}
 ),
 
 events as (

@@ -19,7 +19,8 @@ collection_years as (
 ),
 
 district_spells as (
-    select * from {{ ref('int_allocations__district_spells') }} where {{ la_scope() }}
+    select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 current_year as (

@@ -9,15 +9,18 @@
 with
 
 members as (
-    select * from {{ ref('kpi_care_leavers_members') }} where {{ la_scope() }}
+    select * from {{ ref('kpi_care_leavers_members') }}
+    where {{ la_scope() }}
 ),
 
 collection_years as (
-    select * from {{ ref('int_calendar__collection_years') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__collection_years') }}
+    where {{ la_scope() }}
 ),
 
 districts as (
-    select * from {{ ref('int_districts') }} where {{ la_scope() }}
+    select * from {{ ref('int_districts') }}
+    where {{ la_scope() }}
 ),
 
 supplied_903 as (

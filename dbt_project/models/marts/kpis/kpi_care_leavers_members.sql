@@ -16,7 +16,8 @@ care_leavers as (
 ),
 
 collection_years as (
-    select * from {{ ref('int_calendar__collection_years') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__collection_years') }}
+    where {{ la_scope() }}
 ),
 
 breakdowns as (

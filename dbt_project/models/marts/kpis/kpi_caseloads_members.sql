@@ -22,7 +22,8 @@ caseloads as (
 ),
 
 looked_after as (
-    select * from {{ ref('int_looked_after__children_at_month_ends') }} where {{ la_scope() }}
+    select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 allocations as (

@@ -16,23 +16,28 @@
 with
 
 members as (
-    select * from {{ ref('kpi_looked_after_members') }} where {{ la_scope() }}
+    select * from {{ ref('kpi_looked_after_members') }}
+    where {{ la_scope() }}
 ),
 
 month_ends as (
-    select * from {{ ref('int_calendar__month_ends') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 collection_years as (
-    select * from {{ ref('int_calendar__collection_years') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__collection_years') }}
+    where {{ la_scope() }}
 ),
 
 districts as (
-    select * from {{ ref('int_districts') }} where {{ la_scope() }}
+    select * from {{ ref('int_districts') }}
+    where {{ la_scope() }}
 ),
 
 populations as (
-    select * from {{ ref('district_populations') }} where {{ la_scope() }}
+    select * from {{ ref('district_populations') }}
+    where {{ la_scope() }}
 ),
 
 supplied_903 as (

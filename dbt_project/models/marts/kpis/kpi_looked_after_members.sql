@@ -28,27 +28,33 @@
 with
 
 month_ends as (
-    select * from {{ ref('int_calendar__month_ends') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 collection_years as (
-    select * from {{ ref('int_calendar__collection_years') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__collection_years') }}
+    where {{ la_scope() }}
 ),
 
 looked_after as (
-    select * from {{ ref('int_looked_after__children_at_month_ends') }} where {{ la_scope() }}
+    select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 periods as (
-    select * from {{ ref('int_looked_after__periods_with_milestones') }} where {{ la_scope() }}
+    select * from {{ ref('int_looked_after__periods_with_milestones') }}
+    where {{ la_scope() }}
 ),
 
 episodes as (
-    select * from {{ ref('int_ssda903__episodes_in_periods') }} where {{ la_scope() }}
+    select * from {{ ref('int_ssda903__episodes_in_periods') }}
+    where {{ la_scope() }}
 ),
 
 reviews as (
-    select * from {{ ref('int_ssda903__reviews_deduplicated') }} where {{ la_scope() }}
+    select * from {{ ref('int_ssda903__reviews_deduplicated') }}
+    where {{ la_scope() }}
 ),
 
 oc2 as (
@@ -57,7 +63,8 @@ oc2 as (
 ),
 
 district_spells as (
-    select * from {{ ref('int_allocations__district_spells') }} where {{ la_scope() }}
+    select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 supplied_903 as (

@@ -21,23 +21,28 @@
 with
 
 month_ends as (
-    select * from {{ ref('int_calendar__month_ends') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 school_terms as (
-    select * from {{ ref('int_calendar__school_terms') }} where {{ la_scope() }}
+    select * from {{ ref('int_calendar__school_terms') }}
+    where {{ la_scope() }}
 ),
 
 looked_after as (
-    select * from {{ ref('int_looked_after__children_at_month_ends') }} where {{ la_scope() }}
+    select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 periods as (
-    select * from {{ ref('int_looked_after__periods_with_milestones') }} where {{ la_scope() }}
+    select * from {{ ref('int_looked_after__periods_with_milestones') }}
+    where {{ la_scope() }}
 ),
 
 peps as (
-    select * from {{ ref('fct_peps') }} where {{ la_scope() }}
+    select * from {{ ref('fct_peps') }}
+    where {{ la_scope() }}
 ),
 
 las as (
@@ -46,7 +51,8 @@ las as (
 ),
 
 district_spells as (
-    select * from {{ ref('int_allocations__district_spells') }} where {{ la_scope() }}
+    select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 complete_peps as (

@@ -13,7 +13,8 @@ members as (
 ),
 
 locations as (
-    select * from {{ ref('int_looked_after__episode_locations') }} where {{ la_scope() }}
+    select * from {{ ref('int_looked_after__episode_locations') }}
+    where {{ la_scope() }}
 ),
 
 placed as (
