@@ -125,8 +125,9 @@ fmt: $(STAMP) ## Format Python and fix SQL style
 dfe-valid: install validator ## Generate LA=850 (SEED) and run the DfE 903 validator on every final return
 	$(PY) -m pipelines.synth.dfe_check --la $(LA) --seed $(SEED)
 
-# LOAD=1 adds the slow ones: the dashboard under 25 signed-in users (locust, ~5 minutes).
-bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/ (LOAD=1: + load test)
+# LOAD=1 adds the dashboard under 25 signed-in users (locust, ~5 minutes); SCALE=national
+# adds 153 LAs to the pipeline benchmark (tens of minutes).
+bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/ (LOAD=1: + load test; SCALE=national: + 153 LAs)
 	$(PY) -m bench $(if $(LOAD),all)
 
 rollback: $(STAMP) ## Serve the previous published snapshot again (run twice to undo)

@@ -1,9 +1,9 @@
 """The LA partitions: one per LA folder of the landing folder (``<landing>/<la_code>/``).
 
-The ingest step and its blocking Great Expectations checks are partitioned by LA, so one
-authority's new extract reloads that authority only. dbt and the publish step are not
-partitioned: they rebuild and publish every LA from the raw layer after each refresh
-(docs/operations.md, "Partitions", says why).
+The ingest step, its blocking Great Expectations checks and the dbt models are
+partitioned by LA, so one authority's new extract reloads, checks and rebuilds that
+authority only; the publish step copies the LAs rebuilt (docs/operations.md,
+"Incremental by LA").
 
 Keys are added by the landing sensor when a new LA folder appears, by the monthly
 schedule, and by ``python -m pipelines.defs.partitions``, which

@@ -5,7 +5,7 @@
     dim_kpi_catalogue because a dbt model cannot share the seed's name; its relation is
     aliased to kpi_catalogue.
 #}
-{{ config(alias='kpi_catalogue') }}
+{{ config(alias='kpi_catalogue', materialized='table') }}
 
 with
 
