@@ -61,3 +61,15 @@ def test_the_production_build_selects_every_data_test_but_no_unit_test(dbt_build
     for kind in ("model", "seed", "test"):
         assert kinds.count(kind) == all_kinds.count(kind) > 0, kind
     assert os.environ["CSC_DUCKDB_PATH"] == str(warehouse)
+
+
+def test_every_production_build_leaves_the_unit_tests_out():
+    """Incremental by LA (a run's LAs) and full (every LA) builds both start with the
+    arguments that leave the unit tests out."""
+    from pipelines.defs.transform.assets import dbt_build_args
+
+    for las in (None, ["850"], ["851", "850"]):
+        args = dbt_build_args(las)
+        assert args[: len(DBT_BUILD_ARGS)] == DBT_BUILD_ARGS, las
+    assert dbt_build_args(None)[-1] == "--full-refresh"
+    assert dbt_build_args(["851", "850"])[-1] == '{"las": ["850", "851"]}'
