@@ -37,6 +37,8 @@ def test_a_manager_signs_in_sees_their_pages_and_is_refused_the_rest(fresh):
     expect(page.locator("h1")).to_have_text("Winchester")
     assert nav_names(page) == [
         "Board scorecard",
+        "Board summary",
+        "Partners",
         "Missing & return interviews",
         "Districts",
         "RHI action list",
@@ -92,9 +94,11 @@ def test_a_board_member_signs_in_through_the_councils_provider(browser, sso_serv
         page.get_by_placeholder("sub").fill("board-member")
         page.get_by_role("button", name="Authorize").click()
         page.wait_for_url(re.compile(re.escape(sso_server) + r"/$"))
-        expect(page.locator("h1")).to_have_text("Board scorecard")
+        expect(page.locator("h1")).to_have_text("Board scorecard — Hampshire")
         assert nav_names(page) == [
             "Board scorecard",
+            "Board summary",
+            "Partners",
             "Missing & return interviews",
             "KPI dictionary",
         ]

@@ -131,7 +131,7 @@ def test_the_banner_of_every_page_shows_a_collapse_in_the_data_in_use(callbacks)
     ) in banner
     assert "was rejected" not in banner
     blocked = text_of(shell(callbacks, "?la=851")[ids.FRESHNESS]["children"])
-    assert "The latest delivery for LA 851 was rejected" in blocked
+    assert "The latest delivery for Portsmouth was rejected" in blocked
     assert "851/ssda903/2024-25/2024-11-31" in blocked and "Volume warning" not in blocked
 
 
