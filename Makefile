@@ -52,9 +52,10 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 # dbt's profile reads CSC_DUCKDB_PATH and has no default on purpose; parse with the same
 # path the pipeline will use (pipelines/settings.py resolves CSC_DATA_DIR and friends).
-manifest: $(STAMP) ## Parse the dbt project (Dagster needs target/manifest.json at import)
-	cd dbt_project && CSC_DUCKDB_PATH="$$(../$(PY) -c 'from pipelines.settings import get_settings; print(get_settings().warehouse_path)')" \
-		../$(BIN)/dbt parse --quiet --profiles-dir .
+# Parsed once per change of dbt_project/ (or of that path), not on every run
+# (pipelines/lib/dbt_manifest.py); `make manifest FORCE=1` parses anyway.
+manifest: $(STAMP) ## Parse the dbt project if it changed (Dagster needs target/manifest.json at import)
+	@$(PY) -m pipelines.lib.dbt_manifest $(if $(FORCE),--force)
 
 docs: manifest ## Regenerate docs/kpis.md and docs/data-quality.md, and the dbt docs site
 	$(PY) -m pipelines.lib.kpi_docs
@@ -69,28 +70,36 @@ generate: $(STAMP) ## Generate synthetic extracts into data/landing (LA=850 SEED
 # The ingest is partitioned by LA: register every LA folder of the landing folder as a
 # partition (and release runs that were killed), then materialise every asset for the range
 # of all LAs in one run (docs/operations.md, "Partitions").
+# One process: the partitions are registered, then `dagster asset materialize --select '*'
+# --partition-range <first>...<last>` runs in the same interpreter (pipelines/defs/partitions.py).
 materialize: manifest $(DAGSTER_HOME)/dagster.yaml ## Load, check, transform and publish every LA
-	@range="$$($(PY) -m pipelines.defs.partitions)" && \
-	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*' --partition-range "$$range"
+	$(PY) -m pipelines.defs.partitions --materialize
 
+# Demo mode (CSC_DEMO=1, set here only): served on 127.0.0.1 only, every page marked, one
+# account per role with a new random password printed at each start (never in production).
 demo: install validator ## Build everything on synthetic Hampshire data and serve the dashboard
 	@test -d data/landing/$(LA) || $(MAKE) --no-print-directory generate
 	@$(MAKE) --no-print-directory materialize
 	@echo ""
-	@echo "  Dashboard:  http://$(HOST):$(PORT)/"
-	@echo "  Dagster UI: run 'make dev' in another terminal, then open http://$(HOST):$(DAGSTER_PORT)/"
+	@CSC_DEMO=1 $(BIN)/csc-users demo
 	@echo ""
-	@$(MAKE) --no-print-directory dashboard
+	@echo "  Dashboard:  http://127.0.0.1:$(PORT)/  (sign in with an account above)"
+	@echo "  Dagster UI: run 'make dev' in another terminal, then open http://127.0.0.1:$(DAGSTER_PORT)/"
+	@echo ""
+	@CSC_DEMO=1 $(MAKE) --no-print-directory dashboard HOST=127.0.0.1
 
-dashboard: $(STAMP) ## Serve the dashboard with gunicorn (production WSGI server)
+# Production: sign-in needs accounts (csc-users add …) or single sign-on (docs/security.md).
+dashboard: $(STAMP) ## Serve the dashboard with gunicorn (production WSGI server; sign-in required)
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60 \
 		--access-logfile - 'dashboards.app:create_server()'
 
 boardpack: $(STAMP) chromium ## Board pack: the scorecard and every KPI page of LA=850 as data/boardpack-<LA>.pdf
 	$(PY) -m dashboards.boardpack --la $(LA) --out data/boardpack-$(LA).pdf
 
+# The Dagster UI has no sign-in of its own: it listens on 127.0.0.1 only (whatever HOST
+# says); put it behind the council's reverse proxy and SSO to reach it (docs/security.md).
 dev: manifest $(DAGSTER_HOME)/dagster.yaml ## Dagster UI with schedules and sensors (http://127.0.0.1:3000)
-	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(DAGSTER_PORT)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 chromium: ## Install Debian chromium for the browser tests if it is missing
 	@command -v chromium >/dev/null || { \
@@ -116,8 +125,10 @@ fmt: $(STAMP) ## Format Python and fix SQL style
 dfe-valid: install validator ## Generate LA=850 (SEED) and run the DfE 903 validator on every final return
 	$(PY) -m pipelines.synth.dfe_check --la $(LA) --seed $(SEED)
 
-bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/
-	$(PY) -m bench
+# LOAD=1 adds the dashboard under 25 signed-in users (locust, ~5 minutes); SCALE=national
+# adds 153 LAs to the pipeline benchmark (tens of minutes).
+bench: manifest ## Benchmarks (ratios measured in one run) into bench/results/ (LOAD=1: + load test; SCALE=national: + 153 LAs)
+	$(PY) -m bench $(if $(LOAD),all)
 
 rollback: $(STAMP) ## Serve the previous published snapshot again (run twice to undo)
 	$(PY) -m pipelines.lib.rollback

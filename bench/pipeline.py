@@ -1,15 +1,23 @@
-"""Pipeline benchmark: a one-LA refresh with 1 LA and with 20 LAs in the warehouse.
+"""Pipeline benchmark: full build and one-LA refresh with 1, 20 (and 153) LAs loaded.
 
-Each scenario generates synthetic extracts, builds everything once through Dagster (every
-LA partition in one run: load + data-quality gate, GX checks, dbt build, publish), then
-drops one new monthly extract for Hampshire and refreshes Hampshire's partition only,
-the way the landing sensor does. Each Dagster step is timed from the run's event log. For
-comparison it also times what an unpartitioned refresh would pay on top: scanning every
-LA's extracts (all unchanged), and the GX checks over every LA's rows rather than one LA's. Results are wall-clock seconds from ONE run on
-this machine and the ratios between them (20-LA refresh ÷ 1-LA refresh); they are not
-assertions and vary with machine load.
+Each scenario runs in a fresh process. It generates synthetic extracts, measures the floor
+(DuckDB alone reading every landing CSV into tables of a new database file), builds
+everything once through Dagster from an empty warehouse (every LA partition in one run:
+load + data-quality gate, GX checks, dbt build, publish), then drops one new monthly
+extract for Hampshire and refreshes Hampshire's partition only, the way the landing sensor
+does (dbt and publish incremental by LA). Each Dagster step is timed from the run's event
+log; the peak resident memory of the process tree (the Dagster process and dbt) is sampled
+from /proc for each phase. For comparison it also times what an unpartitioned refresh
+would pay on top: scanning every LA's extracts (all unchanged), and the GX checks over
+every LA's rows rather than one LA's.
 
-    python -m bench.pipeline [--las 1,20] [--scale 1.0] [--out bench/results/pipeline.json]
+Results are wall-clock seconds from ONE run on this machine (and the CPU seconds of each
+run, less sensitive to other work on a shared machine) and the ratios between them:
+one-LA refresh with N LAs ÷ with 1 LA, full build ÷ floor. They are not assertions and
+vary with machine load.
+
+    python -m bench.pipeline [--las 1,20] [--scale 1.0] [--years 5] [--out bench/results/pipeline.json]
+    SCALE=national python -m bench.pipeline     # 1, 20 and 153 LAs (make bench SCALE=national)
 """
 
 from __future__ import annotations
@@ -18,9 +26,14 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -42,6 +55,79 @@ STAGES = {
     "csc_dbt_models": "dbt_build",
     "serving_snapshot": "publish",
 }
+#: ``SCALE=national`` (``make bench SCALE=national``): the 153-LA scenario too.
+NATIONAL_LAS = "1,20,153"
+DEFAULT_LAS = "1,20"
+
+
+class TreeMemory:
+    """Peak resident memory (MB) of this process and its descendants (dbt), per phase,
+    sampled from /proc every ``interval`` seconds (Linux)."""
+
+    def __init__(self, interval: float = 0.2):
+        self.interval = interval
+        self.phase = "start"
+        self.peaks: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _tree_rss_kb(root: int) -> int:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/status") as f:
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+            except OSError:  # the process ended meanwhile
+                continue
+            pid = int(entry.name)
+            parents[pid] = int(fields["PPid"])
+            rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        total = 0
+        for pid in rss:
+            p = pid
+            while p and p != root:
+                p = parents.get(p, 0)
+            if p == root:
+                total += rss[pid]
+        return total
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            mb = self._tree_rss_kb(me) / 1024
+            self.peaks[self.phase] = max(self.peaks.get(self.phase, 0.0), mb)
+            self._stop.wait(self.interval)
+
+
+def floor_seconds(landing: Path, database: Path) -> dict[str, float]:
+    """The floor: DuckDB alone reading every landing CSV (all text) into a table of a new
+    database file, one table per file, in one transaction (as a load would)."""
+    files = sorted(p for p in landing.rglob("*.csv") if p.is_file())
+    started = time.perf_counter()
+    with duckdb.connect(str(database)) as con:
+        con.execute("begin")
+        for i, path in enumerate(files):
+            con.execute(
+                f"create table t{i} as select * from read_csv(?, all_varchar = true, header = true)",
+                [str(path)],
+            )
+        con.execute("commit")
+        rows = sum(
+            con.execute(f"select count(*) from t{i}").fetchone()[0] for i in range(len(files))
+        )
+    return {"seconds": time.perf_counter() - started, "files": len(files), "rows": rows}
 
 
 def _step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
@@ -81,7 +167,7 @@ def _materialize(
             "dagster/asset_partition_range_start": keys[0],
             "dagster/asset_partition_range_end": keys[-1],
         }
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _cpu_seconds()
     result = dg.materialize(
         [landing_extracts, ons_reference, csc_dbt_models, serving_snapshot, *GX_CHECKS],
         resources=build_resources(settings),
@@ -90,7 +176,19 @@ def _materialize(
         tags=tags,
     )
     total = time.perf_counter() - t
-    return {**_step_seconds(instance, result.run_id), "total": total}
+    return {
+        **_step_seconds(instance, result.run_id),
+        "total": total,
+        "cpu_seconds": _cpu_seconds() - cpu,
+    }
+
+
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its children that ended (dbt): less
+    sensitive than wall time to other work on a shared machine."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _unpartitioned_costs(settings: Settings) -> dict[str, float]:
@@ -118,10 +216,35 @@ def _new_month_for_hampshire(landing: Path) -> None:
         shutil.copytree(latest, parent / NEXT.isoformat())
 
 
-def scenario(n_las: int, scale: float) -> dict:
+def scenario(
+    n_las: int,
+    scale: float,
+    years: int = 5,
+    unpartitioned: bool = True,
+    progress: Callable[[dict], None] | None = None,
+    landing: Path | None = None,
+) -> dict:
+    """One scenario, in this process: generate, floor, full build, one-LA refresh.
+
+    ``progress`` is called with the figures so far after each phase (a national run that
+    is stopped still leaves what it measured). ``landing``: a landing folder generated
+    before (``csc-synth --la all --seed 1 --as-at 2026-09-30``), copied instead of
+    generating the LAs again."""
     others = [c for c in ALL_CODES if c != "850"]
     las = ("850", *others[: n_las - 1])
-    with tempfile.TemporaryDirectory(prefix="csc-bench-") as tmp:
+    result: dict = {"las": n_las, "scale": scale, "years": years}
+
+    def done(phase: str, figures) -> None:
+        result[phase] = figures
+        peaks = {k: round(v) for k, v in memory.peaks.items() if k not in ("start", "end")}
+        result["peak_rss_mb"] = {
+            **peaks,
+            "build_and_refresh": max(peaks.get("full_build", 0), peaks.get("one_la_refresh", 0)),
+        }
+        if progress:
+            progress(result)
+
+    with tempfile.TemporaryDirectory(prefix="csc-bench-") as tmp, TreeMemory() as memory:
         root = Path(tmp)
         settings = Settings(
             landing_dir=root / "landing",
@@ -129,60 +252,138 @@ def scenario(n_las: int, scale: float) -> dict:
             serving_dir=root / "serving",
         )
         os.environ["CSC_DUCKDB_PATH"] = str(settings.warehouse_path)
+        memory.phase = "generate"
         t = time.perf_counter()
-        generate(SynthConfig(out=settings.landing_dir, las=las, as_at=AS_AT, seed=1, scale=scale))
-        generated = time.perf_counter() - t
+        if landing is not None:
+            shutil.copytree(landing, settings.landing_dir)
+            result["landing_copied_from"] = str(landing)
+        else:
+            config = SynthConfig(
+                out=settings.landing_dir,
+                las=las,
+                as_at=AS_AT,
+                seed=1,
+                scale=scale,
+                years=years,
+                jobs=min(2, os.cpu_count() or 1),  # generating is not what is measured
+                quiet=True,
+            )
+            result["csv_rows"] = sum(generate(config).rows.values())
+        done("generate_seconds", time.perf_counter() - t)
+        memory.phase = "floor"
+        done("floor", floor_seconds(settings.landing_dir, root / "floor.duckdb"))
+        (root / "floor.duckdb").unlink()
         with dg.DagsterInstance.ephemeral() as instance:
-            initial = _materialize(settings, instance, None)
+            memory.phase = "full_build"
+            done("initial_build", _materialize(settings, instance, None))
             _new_month_for_hampshire(settings.landing_dir)
-            one_la = _materialize(settings, instance, "850")
-        unpartitioned = _unpartitioned_costs(settings)
+            memory.phase = "one_la_refresh"
+            done("one_la_refresh", _materialize(settings, instance, "850"))
+        memory.phase = "unpartitioned_comparison"
+        extra = _unpartitioned_costs(settings) if unpartitioned else {}
         with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-            kpi_rows = con.execute("select count(*) from marts.kpi_values").fetchone()[0]
-    return {
-        "las": n_las,
-        "scale": scale,
-        "generate_seconds": generated,
-        "initial_build": initial,
-        "one_la_refresh": one_la,
-        "unpartitioned_comparison": unpartitioned,
-        "kpi_values_rows": kpi_rows,
-    }
+            result["kpi_values_rows"] = con.execute(
+                "select count(*) from marts.kpi_values"
+            ).fetchone()[0]
+        result["warehouse_mb"] = round(settings.warehouse_path.stat().st_size / 2**20)
+        result["snapshot_mb"] = round(settings.serving_path.stat().st_size / 2**20)
+        memory.phase = "end"
+        done("unpartitioned_comparison", extra)
+    return result
+
+
+def _in_fresh_process(n_las: int, scale: float, years: int, unpartitioned: bool) -> dict:
+    """Run one scenario in a new Python process (its memory and imports its own)."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = Path(f.name)
+    try:
+        cmd = [sys.executable, "-m", "bench.pipeline", "--scenario", str(n_las)]
+        cmd += ["--scale", str(scale), "--years", str(years), "--out", str(out)]
+        if not unpartitioned:
+            cmd.append("--no-unpartitioned")
+        subprocess.run(cmd, check=True)
+        return json.loads(out.read_text())
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def ratios(results: list[dict]) -> dict:
+    """One-LA refresh with N LAs ÷ with the first scenario's LAs (per stage), and the full
+    build ÷ the floor of each scenario."""
+    out: dict[str, dict] = {}
+    base = results[0]
+    for r in results[1:]:
+        out[f"one_la_refresh_{r['las']}_las_vs_{base['las']}"] = {
+            k: round(v / base["one_la_refresh"][k], 2)
+            for k, v in r["one_la_refresh"].items()
+            if base["one_la_refresh"].get(k)
+        }
+    for r in results:
+        out[f"full_build_vs_floor_{r['las']}_las"] = round(
+            r["initial_build"]["total"] / r["floor"]["seconds"], 1
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--las", default="1,20")
+    national = os.environ.get("SCALE", "").lower() == "national"
+    parser.add_argument("--las", default=NATIONAL_LAS if national else DEFAULT_LAS)
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--out", type=Path, default=Path("bench/results/pipeline.json"))
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--scenario", type=int, help="run one scenario of N LAs in this process (--out: its JSON)"
+    )
+    parser.add_argument("--no-unpartitioned", action="store_true", help="skip that comparison")
+    parser.add_argument(
+        "--landing", type=Path, help="with --scenario: copy this landing folder, do not generate"
+    )
     args = parser.parse_args(argv)
-    results = [scenario(int(n), args.scale) for n in args.las.split(",")]
+    if args.scenario:
+
+        def save(figures: dict) -> None:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(figures, indent=2))
+
+        return scenario(
+            args.scenario,
+            args.scale,
+            args.years,
+            not args.no_unpartitioned,
+            save,
+            args.landing,
+        )
+    out = args.out or Path(
+        "bench/results/pipeline_national.json" if national else "bench/results/pipeline.json"
+    )
+    counts = [int(n) for n in args.las.split(",")]
+    results = []
+    for n in counts:
+        # the comparison with an unpartitioned refresh is skipped at national scale (minutes)
+        results.append(_in_fresh_process(n, args.scale, args.years, unpartitioned=n <= 20))
+        print(_line(results[-1]), flush=True)
     report = {
         "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
         "scenarios": results,
+        "ratios": ratios(results),
     }
-    if len(results) > 1:
-        base = results[0]["one_la_refresh"]
-        report["ratios"] = {
-            f"one_la_refresh_{r['las']}_las_vs_{results[0]['las']}": {
-                k: round(v / base[k], 2) for k, v in r["one_la_refresh"].items() if base.get(k)
-            }
-            for r in results[1:]
-        }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
-    for r in results:
-        stages = ", ".join(f"{k} {v:.1f}s" for k, v in r["one_la_refresh"].items())
-        print(
-            f"{r['las']:>3} LAs: generate {r['generate_seconds']:.1f}s; "
-            f"initial {r['initial_build']['total']:.1f}s; one-LA refresh: {stages}; "
-            "unpartitioned comparison: "
-            + ", ".join(f"{k} {v:.1f}s" for k, v in r["unpartitioned_comparison"].items())
-        )
-    if "ratios" in report:
-        print("ratios:", json.dumps(report["ratios"]))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print("ratios:", json.dumps(report["ratios"]))
     return report
+
+
+def _line(r: dict) -> str:
+    stages = ", ".join(f"{k} {v:.1f}s" for k, v in r["one_la_refresh"].items())
+    return (
+        f"{r['las']:>3} LAs: generate {r['generate_seconds']:.1f}s; "
+        f"floor {r['floor']['seconds']:.1f}s ({r['floor']['rows']} rows); "
+        f"full build {r['initial_build']['total']:.1f}s; one-LA refresh: {stages}; "
+        f"peak RSS {r['peak_rss_mb']['build_and_refresh']} MB; unpartitioned comparison: "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in r["unpartitioned_comparison"].items())
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,25 @@ never mixes two snapshots.
 Which file: the path given to ``create_app(serving_path=...)`` (kept in the Flask
 config under ``SERVING_PATH_KEY``), else ``get_settings().serving_path``
 (``$CSC_SERVING_DIR/serving.duckdb``). Tests may also wrap calls in ``use_snapshot``.
+
+**Who may read what is decided here**, for every caller (page, callback, download,
+warm-up, command): each public function asks the principal of the read (the signed-in
+user of the request, or whoever an ``acting_as`` block names; nobody → ``NotSignedIn``)
+whether its role and scope allow it (``dashboards.auth.roles``):
+
+- aggregate functions need ``Access.AGGREGATES`` for the LA asked for, and give the board
+  its figures disclosure-controlled (``dashboards.disclosure``);
+- child-level functions (action lists, members, a child's timeline) and worker-level ones
+  (caseloads by worker) return only the rows of the principal's districts (managers) or
+  LAs (analysts), refuse a district or child outside them (``NotAllowed``), and write an
+  audit row for every read;
+- data-quality functions need ``Access.DATA_QUALITY`` and return only the principal's LAs.
+
+Cached results are never scoped: the cache holds what the snapshot holds, and the scope is
+applied to each result as it is handed out. ``memo`` results, which are worked out from
+aggregates, are kept per (LAs visible, LAs suppressed) of the principal, and a memoised
+function may not read child-level data (it raises), so no user is ever handed another
+user's scoped result.
 """
 
 from __future__ import annotations
@@ -31,6 +50,11 @@ import duckdb
 import flask
 import pandas as pd
 
+from dashboards import disclosure
+from dashboards.auth.auditlog import audit
+from dashboards.auth.context import current_principal
+from dashboards.auth.errors import NotAllowed, NotSignedIn
+from dashboards.auth.roles import Access, Principal
 from pipelines.lib.status import STATUS_FILE
 from pipelines.settings import get_settings
 
@@ -85,6 +109,56 @@ class NoSnapshot(RuntimeError):
     def __init__(self, path: Path):
         super().__init__(f"No published data yet at {path} — run `make demo`")
         self.path = path
+
+
+# ##### Who is reading
+
+
+def principal() -> Principal:
+    """The principal of this read; ``NotSignedIn`` when there is none."""
+    found = current_principal()
+    if found is None:
+        raise NotSignedIn("Sign in to read the dashboard's data.", what="data")
+    return found
+
+
+def deny(
+    message: str,
+    *,
+    what: str,
+    la: str | None = None,
+    district: str | None = None,
+    child: str | None = None,
+) -> NotAllowed:
+    """Audit a refused read and return the error to raise."""
+    audit(
+        "denied", result="denied", what=what, la=la, district=district, child=child, detail=message
+    )
+    return NotAllowed(message, what=what, la=la, district=district, child=child)
+
+
+def _require(access: Access, la: str | None = None, *, what: str) -> Principal:
+    """The principal, if it has ``access`` (for ``la`` when given); else ``NotAllowed``."""
+    who = principal()
+    if not who.can(access, la):
+        where = f" for LA {la}" if la is not None else ""
+        raise deny(
+            f"Your role does not give {access.value.replace('_', ' ')}{where}.", what=what, la=la
+        )
+    return who
+
+
+_in_memo: ContextVar[bool] = ContextVar("csc_in_memo", default=False)
+
+
+def _child_level(what: str) -> None:
+    """Called by every child-level read: never inside a memoised function, whose result
+    is shared by principals of other districts."""
+    if _in_memo.get():
+        raise RuntimeError(
+            f"{what}: child-level data is read inside a @data.memo function; its result "
+            "would be shared between users of different scopes"
+        )
 
 
 # ##### Where the snapshot is
@@ -162,6 +236,8 @@ class _Version:
         self._lock = threading.Lock()
         self.users = 0  # queries (or requests) using it now; guarded by _open_lock
         self.retired = False  # a newer version is current: close when unused
+        self._made: set[str] = set()  # tables ensure_table made in the in-memory database
+        self._make_lock = threading.Lock()
 
     def fetch(self, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
         with self._lock:  # a cursor is a connection of its own: queries run side by side
@@ -171,6 +247,29 @@ class _Version:
             return cursor.execute(sql, params or {}).df()
         finally:
             cursor.close()
+
+    def ensure_table(self, name: str, build: Callable[[], pd.DataFrame]) -> str:
+        """``memory.main.<name>``, made once per version from ``build()`` (a frame worked
+        out from this version, such as the board's disclosure-controlled KPI values)."""
+        with self._make_lock:
+            if name not in self._made:
+                frame = build()  # DuckDB reads it by name below
+                casts = ", ".join(
+                    f"cast({c} as date) as {c}"
+                    for c in ("period_start", "period_end")
+                    if c in frame.columns
+                )
+                select = (
+                    f"select * replace ({casts}) from frame" if casts else "select * from frame"
+                )
+                with self._lock:
+                    cursor = self._con.cursor()
+                try:
+                    cursor.execute(f"create or replace table memory.main.{name} as {select}")
+                finally:
+                    cursor.close()
+                self._made.add(name)
+        return f"memory.main.{name}"
 
     def close(self) -> None:
         with self._lock:
@@ -296,13 +395,24 @@ def init_app(server: flask.Flask) -> None:
     server.teardown_request(_release_pins)
 
 
-def query(sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Run parameterised ``sql`` on the snapshot; a copy of a cached frame per version."""
-    return _query_file(serving_path(), sql, params)
+def _query(
+    sql: str,
+    params: dict[str, Any] | None = None,
+    prepare: Callable[[_Version], None] | None = None,
+) -> pd.DataFrame:
+    """Run parameterised ``sql`` on the snapshot, unscoped (private: the public functions
+    below apply the scope); a copy of a cached frame per version."""
+    return _query_file(serving_path(), sql, params, prepare)
 
 
-def _query_file(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
-    """``query`` on any file the pipeline publishes (the snapshot, ``status.duckdb``)."""
+def _query_file(
+    path: Path,
+    sql: str,
+    params: dict[str, Any] | None,
+    prepare: Callable[[_Version], None] | None = None,
+) -> pd.DataFrame:
+    """``_query`` on any file the pipeline publishes (the snapshot, ``status.duckdb``);
+    ``prepare(version)`` runs first on a cache miss (it makes the tables ``sql`` reads)."""
     held, release = _acquire(path)
     try:
         key = (held.version, sql, _freeze(params))
@@ -311,6 +421,8 @@ def _query_file(path: Path, sql: str, params: dict[str, Any] | None) -> pd.DataF
             if hit is not None:
                 _cache.move_to_end(key)
                 return hit.copy()
+        if prepare is not None:
+            prepare(held)
         frame = held.fetch(sql, params)
     finally:
         if release:
@@ -334,26 +446,67 @@ def snapshot_version() -> tuple:
 _MISSING = object()
 
 
-def memo(fn: Callable[..., T]) -> Callable[..., T]:
-    """Cache ``fn(*args)`` per snapshot version, like the queries: for the work a page does
-    on what it reads from the snapshot (not ``status.duckdb``), so it is done once per
-    snapshot. The result is shared between callers: treat it as read-only."""
+def _cached(key: tuple, compute: Callable[[], T]) -> T:
+    with _cache_lock:
+        hit = _cache.get(key, _MISSING)
+        if hit is not _MISSING:
+            _cache.move_to_end(key)
+            return hit  # type: ignore[return-value]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_CAPACITY:
+            _cache.popitem(last=False)
+    return value
+
+
+def _per_version(fn: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``fn(*args)`` per snapshot version, for everybody: only for private helpers
+    that read the snapshot unscoped and hand their result to a function that scopes it."""
 
     @functools.wraps(fn)
     def cached(*args: Any) -> T:
         with consistent():
             key = ("memo", snapshot_version(), fn.__module__, fn.__qualname__, _freeze(args))
-            with _cache_lock:
-                hit = _cache.get(key, _MISSING)
-                if hit is not _MISSING:
-                    _cache.move_to_end(key)
-                    return hit  # type: ignore[return-value]
-            value = fn(*args)
-        with _cache_lock:
-            _cache[key] = value
-            while len(_cache) > CACHE_CAPACITY:
-                _cache.popitem(last=False)
-        return value
+            return _cached(key, lambda: fn(*args))
+
+    return cached
+
+
+@functools.lru_cache(maxsize=1024)
+def _view_key(who: Principal, version: tuple) -> tuple:
+    """What a principal's aggregates depend on in snapshot ``version`` (the one being
+    read): the LAs it may see and those it sees disclosure-controlled (principals alike
+    in both share ``memo`` results). Worked out once per principal and version."""
+    las_in_snapshot = frozenset(_snapshot_las())
+    allowed = who.las_for(Access.AGGREGATES)
+    visible = las_in_snapshot if allowed is None else allowed & las_in_snapshot
+    suppressed = frozenset(la for la in visible if who.suppressed_for(la))
+    return tuple(sorted(visible)), tuple(sorted(suppressed))
+
+
+def memo(fn: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``fn(*args)`` per snapshot version, like the queries: for the work a page does
+    on the aggregates it reads from the snapshot (not ``status.duckdb``), so it is done
+    once per snapshot. Kept per the principal's view (the LAs it may see, those it sees
+    disclosure-controlled); ``fn`` may not read child-level data (it raises). The result
+    is shared between callers: treat it as read-only."""
+
+    @functools.wraps(fn)
+    def cached(*args: Any) -> T:
+        with consistent():
+            version = snapshot_version()
+            view = _view_key(principal(), version)
+            key = ("memo", version, fn.__module__, fn.__qualname__, _freeze(args), view)
+
+            def compute() -> T:
+                token = _in_memo.set(True)
+                try:
+                    return fn(*args)
+                finally:
+                    _in_memo.reset(token)
+
+            return _cached(key, compute)
 
     return cached
 
@@ -373,11 +526,11 @@ def clear_cache() -> None:
             _retire(_open.popitem()[1])
 
 
-@memo
+@_per_version
 def _schema() -> dict[str, tuple[str, ...]]:
     """``schema.table`` of every table in the snapshot -> its columns, in order (one query
     for every ``has_table`` and ``columns`` of a snapshot version)."""
-    frame = query(
+    frame = _query(
         "select schema_name || '.' || table_name as name, column_name from duckdb_columns() "
         "where database_name = current_database() "
         "order by schema_name, table_name, column_index"
@@ -405,31 +558,40 @@ def _empty(cols: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(columns=list(cols))
 
 
-# ##### What the pages ask for
+# ##### What the pages ask for: aggregates (every role but admin; LA-scoped; the board's
+# disclosure-controlled)
 
 
-def las() -> list[str]:
-    """Local authorities in the snapshot (those with KPI values, else with extracts)."""
+def _snapshot_las() -> list[str]:
+    """Every LA in the snapshot (those with KPI values, else with extracts), unscoped."""
     for table in ("marts.kpi_values", "meta.extract_files"):
         if has_table(table):
-            frame = query(f"select distinct la_code from {table} order by la_code")
+            frame = _query(f"select distinct la_code from {table} order by la_code")
             if not frame.empty:
                 return [str(v) for v in frame["la_code"].dropna()]
     return []
 
 
+def las() -> list[str]:
+    """The LAs of the snapshot the principal may see aggregates of."""
+    allowed = principal().las_for(Access.AGGREGATES)
+    return [la for la in _snapshot_las() if allowed is None or la in allowed]
+
+
 def catalogue() -> pd.DataFrame:
     """The KPI catalogue, in its sort order."""
+    _require(Access.AGGREGATES, what="catalogue")
     if not has_table("marts.kpi_catalogue"):
         return _empty(CATALOGUE_COLUMNS)
-    return query("select * from marts.kpi_catalogue order by sort_order, kpi_id")
+    return _query("select * from marts.kpi_catalogue order by sort_order, kpi_id")
 
 
 def districts(la: str) -> list[str]:
     """Districts of ``la`` (not the LA total): named ones A–Z, then County, Unallocated."""
+    _require(Access.AGGREGATES, la, what="districts")
     if not has_table("marts.kpi_values"):
         return []
-    frame = query(
+    frame = _query(
         "select distinct district from marts.kpi_values where la_code = $la and district <> $all",
         {"la": la, "all": LA_TOTAL},
     )
@@ -440,9 +602,10 @@ def districts(la: str) -> list[str]:
 
 def kpi_splits(la: str) -> pd.DataFrame:
     """(kpi_id, breakdown, period_type) present for ``la``."""
+    _require(Access.AGGREGATES, la, what="kpi_values")
     if not has_table("marts.kpi_values"):
         return _empty(["kpi_id", "breakdown", "period_type"])
-    return query(
+    return _query(
         "select distinct kpi_id, breakdown, period_type from marts.kpi_values "
         "where la_code = $la order by all",
         {"la": la},
@@ -451,9 +614,33 @@ def kpi_splits(la: str) -> pd.DataFrame:
 
 def periods(la: str, period_type: str = "month") -> pd.DataFrame:
     """Periods measured for ``la`` (period_start, period_end, is_partial), oldest first."""
+    _require(Access.AGGREGATES, la, what="kpi_values")
     if not has_table("marts.kpi_values"):
         return _empty(["period_start", "period_end", "is_partial"])
-    return query(_sql("periods"), {"la": la, "period_type": period_type})
+    return _query(_sql("periods"), {"la": la, "period_type": period_type})
+
+
+BOARD_KPI_TABLE = "board_kpi_values"
+
+
+def _board_kpi_values(held: _Version) -> None:
+    """The snapshot's KPI values as the board sees them, made once per version."""
+
+    def build() -> pd.DataFrame:
+        raw = held.fetch("select * from marts.kpi_values", None)
+        return disclosure.suppress_kpi_values(raw, disclosure.threshold())
+
+    held.ensure_table(BOARD_KPI_TABLE, build)
+
+
+def _kpi_query(la: str, sql: str, params: dict[str, Any], *, what: str) -> pd.DataFrame:
+    """``sql`` (which reads ``marts.kpi_values``) for ``la``, on the disclosure-controlled
+    copy when the principal sees ``la``'s aggregates as the board does."""
+    who = _require(Access.AGGREGATES, la, what=what)
+    if who.suppressed_for(la):
+        board = sql.replace("marts.kpi_values", f"memory.main.{BOARD_KPI_TABLE}")
+        return _query(board, params, prepare=_board_kpi_values)
+    return _query(sql, params)
 
 
 def kpi_values(
@@ -466,6 +653,7 @@ def kpi_values(
     end: Any = None,
 ) -> pd.DataFrame:
     """Values of several KPIs for one district and breakdown, ``start`` to ``end`` inclusive."""
+    _require(Access.AGGREGATES, la, what="kpi_values")
     if not has_table("marts.kpi_values"):
         return _empty(KPI_VALUE_COLUMNS)
     params = {
@@ -477,7 +665,19 @@ def kpi_values(
         "start": None if start is None else pd.Timestamp(start).date(),
         "end": None if end is None else pd.Timestamp(end).date(),
     }
-    return query(_sql("kpi_values"), params)
+    return _kpi_query(la, _sql("kpi_values"), params, what="kpi_values")
+
+
+def kpi_table(la: str) -> pd.DataFrame:
+    """Every KPI value of ``la``: the LA total and every district, breakdown and period."""
+    _require(Access.AGGREGATES, la, what="kpi_values")
+    if not has_table("marts.kpi_values"):
+        return _empty(["la_code", *KPI_VALUE_COLUMNS])
+    sql = (
+        "select * from marts.kpi_values where la_code = $la "
+        "order by kpi_id, period_type, period_end, district, breakdown"
+    )
+    return _kpi_query(la, sql, {"la": la}, what="kpi_values")
 
 
 def kpi_series(
@@ -493,9 +693,10 @@ def kpi_series(
 
 def headline_series(la: str) -> pd.DataFrame:
     """Every KPI's LA-total series at its headline breakdown and period type."""
+    _require(Access.AGGREGATES, la, what="kpi_values")
     if not has_table("marts.kpi_values"):
         return _empty(["kpi_id", "breakdown", *KPI_VALUE_COLUMNS[:4], *KPI_VALUE_COLUMNS[7:]])
-    return query(_sql("headline_series"), {"la": la})
+    return _kpi_query(la, _sql("headline_series"), {"la": la}, what="kpi_values")
 
 
 def latest_values(la: str) -> pd.DataFrame:
@@ -509,31 +710,36 @@ def latest_values(la: str) -> pd.DataFrame:
 
 def district_latest(la: str, kpi_id: str, breakdown: str, period_type: str) -> pd.DataFrame:
     """One KPI for every district and the LA total at the latest period measured."""
+    _require(Access.AGGREGATES, la, what="kpi_values")
     if not has_table("marts.kpi_values"):
         return _empty(["district", *KPI_VALUE_COLUMNS[1:4], *KPI_VALUE_COLUMNS[7:]])
     params = {"la": la, "kpi_id": kpi_id, "breakdown": breakdown, "period_type": period_type}
-    return query(_sql("district_latest"), params)
+    return _kpi_query(la, _sql("district_latest"), params, what="kpi_values")
 
 
 def targets() -> pd.DataFrame:
     """Board targets per KPI (``reference.targets``); empty when not published."""
+    _require(Access.AGGREGATES, what="targets")
     if not has_table("reference.targets"):
         return _empty(["kpi_id", "target", "tolerance"])
-    return query("select * from reference.targets")
+    return _query("select * from reference.targets")
 
 
 def comparators() -> pd.DataFrame:
     """Published comparator figures per KPI (``reference.comparators``); may be empty."""
+    _require(Access.AGGREGATES, what="comparators")
     if not has_table("reference.comparators"):
         return _empty(["kpi_id", "comparator", "year", "value", "source"])
-    return query("select * from reference.comparators")
+    return _query("select * from reference.comparators")
 
 
 def freshness(la: str | None) -> dict[str, Any]:
     """Latest supplied extract date of ``la`` and when the snapshot was published."""
     info: dict[str, Any] = {"extract_date": None, "published_at": None, "run_id": None}
+    if la:
+        _require(Access.AGGREGATES, la, what="freshness")
     if la and has_table("meta.extract_files"):
-        frame = query(
+        frame = _query(
             "select max(extract_date) as extract_date from meta.extract_files "
             "where la_code = $la and is_supplied",
             {"la": la},
@@ -541,7 +747,7 @@ def freshness(la: str | None) -> dict[str, Any]:
         value = frame["extract_date"].iloc[0]
         info["extract_date"] = None if pd.isna(value) else pd.Timestamp(value)
     if has_table("meta.publish_info"):
-        frame = query(
+        frame = _query(
             "select published_at, run_id from meta.publish_info order by published_at desc limit 1"
         )
         if not frame.empty:
@@ -557,34 +763,23 @@ def rejected_loads(la: str) -> pd.DataFrame:
     delivery was blocked: it is newer than the snapshot when a run stopped before
     publishing), else from the snapshot's copy of the load events.
     """
+    who = _require(Access.AGGREGATES, la, what="load_events")
     if "landing_problems" in status_tables():  # a status file written by this version
-        return _status_query(_sql("status_blocked"), {"la": la})
-    if not has_table("meta.load_events"):
+        frame = _status_query(_sql("status_blocked"), {"la": la})
+    elif not has_table("meta.load_events"):
         return _empty(["loaded_at", "source", "collection_year", "extract_date", "source_file"])
-    return query(_sql("rejected_loads"), {"la": la})
-
-
-def action_rhi(la: str, district: str | None = None) -> pd.DataFrame:
-    """Due missing episodes still without a return interview (child-level; managers only)."""
-    table = "marts.action_rhi_outstanding"
-    if not has_table(table):
-        return pd.DataFrame()
-    cols = columns(table)
-    where, params = [], {}
-    if "la_code" in cols:
-        where.append("la_code = $la")
-        params["la"] = la
-    if district and district != LA_TOTAL and "district" in cols:
-        where.append("district = $district")
-        params["district"] = district
-    order = " order by days_since_return desc" if "days_since_return" in cols else ""
-    clause = f" where {' and '.join(where)}" if where else ""
-    return query(f"select * from {table}{clause}{order}", params)
+    else:
+        frame = _query(_sql("rejected_loads"), {"la": la})
+    if "message" in frame.columns and not who.can(Access.DATA_QUALITY, la):
+        # Why (file, line, rule, and values that can quote a child's id) is for those who
+        # fix extracts; everyone else learns that the figures are older, and which file.
+        frame["message"] = None
+    return frame
 
 
 # ##### The managers' pages: districts, caseloads, action lists, a child's timeline
 # (the district and child pages; caseloads are worker-level and the action lists and the
-# timeline child-level: for managers only, never for board pages)
+# timeline child-level: each returns only the principal's rows, and is audited)
 
 #: The managers' action lists (all as at the LA's as-at date): name -> table.
 ACTION_LISTS = {
@@ -593,6 +788,9 @@ ACTION_LISTS = {
     "care_leavers": "marts.action_care_leavers",
     "cla_unallocated": "marts.action_cla_unallocated",
 }
+#: Action lists whose children also belong to the district of their last allocation
+#: (their old district's manager reallocates them): list -> that column.
+LAST_DISTRICT_COLUMN = {"cla_unallocated": "last_district"}
 #: How each list is ordered (terms whose column the table lacks are dropped).
 _ACTION_ORDER = {
     "rhi": ["days_since_return desc", "child"],
@@ -612,11 +810,50 @@ TIMELINE_COLUMNS = [
 ]
 
 
+def in_district(rows: pd.DataFrame, name: str, districts: frozenset[str] | set[str]) -> pd.Series:
+    """Which rows of action list ``name`` belong to one of ``districts``: where the child's
+    district is (on the as-at date), and for children with no worker also where they were
+    last allocated."""
+    if rows.empty:
+        return pd.Series(False, index=rows.index)
+    keep = (
+        rows["district"].isin(districts)
+        if "district" in rows.columns
+        else pd.Series(False, index=rows.index)
+    )
+    extra = LAST_DISTRICT_COLUMN.get(name)
+    if extra and extra in rows.columns:
+        keep = keep | rows[extra].isin(districts)
+    return keep
+
+
+def _check_district(access: Access, la: str, district: str | None, *, what: str) -> Principal:
+    """The principal, if ``district`` (when one is named) is in its scope of ``la``."""
+    who = _require(access, la, what=what)
+    if district and district != LA_TOTAL:
+        allowed = who.districts_for(access, la)
+        if allowed is not None and district not in allowed:
+            raise deny(f"{district} is not in your scope.", what=what, la=la, district=district)
+    return who
+
+
+def _scoped(
+    frame: pd.DataFrame, name: str, la: str, who: Principal, access: Access
+) -> pd.DataFrame:
+    """The rows of ``frame`` (action list ``name``, or any table with a district column)
+    in the principal's districts of ``la``."""
+    allowed = who.districts_for(access, la)
+    if allowed is None:
+        return frame
+    return frame[in_district(frame, name, allowed)].reset_index(drop=True)
+
+
 def district_table(la: str) -> pd.DataFrame:
     """The districts of ``la`` from ``marts.dim_districts`` (no ``ALL`` row), A–Z."""
+    _require(Access.AGGREGATES, la, what="districts")
     if not has_table("marts.dim_districts"):
         return _empty(DISTRICT_COLUMNS)
-    return query(
+    return _query(
         "select * from marts.dim_districts where la_code = $la and district <> $all "
         "order by district",
         {"la": la, "all": LA_TOTAL},
@@ -626,16 +863,21 @@ def district_table(la: str) -> pd.DataFrame:
 def district_comparison(la: str, end: Any = None) -> pd.DataFrame:
     """Every KPI at its headline split, for every district and the LA total, at the
     latest period that ended on or before ``end`` (the latest period when ``end`` is None)."""
+    _require(Access.AGGREGATES, la, what="kpi_values")
     if not has_table("marts.kpi_values"):
         return _empty(["kpi_id", "breakdown", *KPI_VALUE_COLUMNS[:4], "district",
                        *KPI_VALUE_COLUMNS[7:]])  # fmt: skip
     params = {"la": la, "end": None if end is None else pd.Timestamp(end).date()}
-    return query(_sql("district_comparison"), params)
+    return _kpi_query(la, _sql("district_comparison"), params, what="kpi_values")
 
 
 def caseloads(la: str, period_end: Any, district: str | None = None) -> pd.DataFrame:
     """Case-holding roles in post on ``period_end`` (``marts.mart_caseloads_by_worker``),
-    one row per worker, of one district or all; by team, then worker."""
+    one row per worker, of one district or all the principal's; by team, then worker
+    (worker-level)."""
+    what = "caseloads_by_worker"
+    _child_level(what)
+    who = _check_district(Access.WORKER_LEVEL, la, district, what=what)
     if not has_table("marts.mart_caseloads_by_worker"):
         return pd.DataFrame()
     params: dict[str, Any] = {"la": la, "end": pd.Timestamp(period_end).date()}
@@ -643,14 +885,16 @@ def caseloads(la: str, period_end: Any, district: str | None = None) -> pd.DataF
     if district and district != LA_TOTAL:
         where += " and district = $district"
         params["district"] = district
-    return query(
+    frame = _query(
         f"select * from marts.mart_caseloads_by_worker where {where} order by team_name, sw_id",
         params,
     )
+    frame = _scoped(frame, what, la, who, Access.WORKER_LEVEL)
+    audit("view", what=what, la=la, district=district, rows=len(frame))
+    return frame
 
 
-def action_list(name: str, la: str) -> pd.DataFrame | None:
-    """One of ``ACTION_LISTS`` for the whole LA, in its order; None when it is not published."""
+def _action_list_raw(name: str, la: str) -> pd.DataFrame | None:
     table = ACTION_LISTS[name]
     if not has_table(table):
         return None
@@ -658,12 +902,29 @@ def action_list(name: str, la: str) -> pd.DataFrame | None:
     order = [term for term in _ACTION_ORDER[name] if term.split()[0] in cols]
     clause = f" order by {', '.join(order)}" if order else ""
     where = " where la_code = $la" if "la_code" in cols else ""
-    return query(f"select * from {table}{where}{clause}", {"la": la} if where else None)
+    return _query(f"select * from {table}{where}{clause}", {"la": la} if where else None)
 
 
-#: Columns of ``placement_locations`` (one row per child looked after now, managers only).
+def action_list(name: str, la: str, district: str | None = None) -> pd.DataFrame | None:
+    """One of ``ACTION_LISTS``: the rows of the principal's districts of ``la`` (of
+    ``district`` when given), in its order; None when it is not published."""
+    what = f"action_list:{name}"
+    _child_level(what)
+    who = _check_district(Access.CHILD_LEVEL, la, district, what=what)
+    frame = _action_list_raw(name, la)
+    if frame is None:
+        return None
+    frame = _scoped(frame, name, la, who, Access.CHILD_LEVEL)
+    if district and district != LA_TOTAL:
+        frame = frame[in_district(frame, name, {district})].reset_index(drop=True)
+    audit("view", what=what, la=la, district=district, rows=len(frame))
+    return frame
+
+
+#: Columns of ``placement_locations`` (one row per child looked after now; child-level).
 PLACEMENT_LOCATION_COLUMNS = [
     "child",
+    "district",
     "placement_start",
     "place",
     "pl_postcode",
@@ -675,14 +936,15 @@ PLACEMENT_LOCATION_COLUMNS = [
     "distance_status",
     "sw_id_at_as_at",
 ]
-#: Columns of ``placement_distance_bands`` (aggregate: board pages may show it).
-DISTANCE_BAND_COLUMNS = ["direction", "distance_band", "children"]
 
 
 def placement_locations(la: str, district: str | None = None) -> pd.DataFrame:
-    """Where each child looked after on the LA's as-at date lives (child-level, managers
-    only): the current episode of ``marts.fct_placement_locations``, of one district or
-    all, farthest from home first."""
+    """Where each child looked after on the LA's as-at date lives (child-level: the
+    principal's districts of ``la``, or ``district``; audited): the current episode of
+    ``marts.fct_placement_locations``, farthest from home first."""
+    what = "placement_locations"
+    _child_level(what)
+    who = _check_district(Access.CHILD_LEVEL, la, district, what=what)
     table = "marts.fct_placement_locations"
     if not has_table(table):
         return _empty(PLACEMENT_LOCATION_COLUMNS)
@@ -691,56 +953,216 @@ def placement_locations(la: str, district: str | None = None) -> pd.DataFrame:
     if district and district != LA_TOTAL:
         where += " and district_at_as_at = $district"
         params["district"] = district
-    return query(
-        f"select {', '.join(PLACEMENT_LOCATION_COLUMNS)} from {table} where {where} "
+    select = ", ".join(
+        "district_at_as_at as district" if c == "district" else c
+        for c in PLACEMENT_LOCATION_COLUMNS
+    )
+    frame = _query(
+        f"select {select} from {table} where {where} "
         "order by distance_miles desc nulls last, child",
         params,
     )
+    frame = _scoped(frame, what, la, who, Access.CHILD_LEVEL)
+    audit("view", what=what, la=la, district=district, rows=len(frame))
+    return frame
+
+
+#: Columns of ``placement_distance_bands``: counts of children by direction from home and
+#: distance band, with their totals (``direction`` or ``distance_band`` ``ALL``, and the
+#: band ``over 20 miles``), and how each is shown (``disclosure.SHOWN`` or why hidden).
+DISTANCE_BAND_COLUMNS = ["direction", "distance_band", "children", "shown_as"]
+
+
+@_per_version
+def _distance_bands(la: str, end: Any, suppressed: bool) -> pd.DataFrame:
+    """Every district's bands of ``la`` on ``end`` with their totals, disclosure-controlled
+    when ``suppressed`` (worked out once per snapshot version, for everybody alike)."""
+    frame = _query(
+        "select district, direction, distance_band, children "
+        "from marts.mart_placement_distance_bands where la_code = $la and period_end = $end",
+        {"la": la, "end": end},
+    )
+    shared = None
+    if suppressed and has_table("marts.kpi_values"):
+        shared = _query(
+            f"select district, numerator, denominator from memory.main.{BOARD_KPI_TABLE} "
+            "where la_code = $la and kpi_id = $kpi and breakdown = 'all' "
+            "and period_type = 'month' and period_end = $end",
+            {"la": la, "kpi": disclosure.DISTANCE_KPI, "end": end},
+            prepare=_board_kpi_values,
+        )
+    return disclosure.distance_bands(frame, disclosure.threshold() if suppressed else None, shared)
 
 
 def placement_distance_bands(la: str, district: str, period_end: Any) -> pd.DataFrame:
     """Children looked after on ``period_end`` by direction from home and distance band
-    (``marts.mart_placement_distance_bands``; counts only, no child-level data)."""
+    (``marts.mart_placement_distance_bands``; aggregate), with the totals of each band,
+    each direction and all, of ``district`` (``ALL``: the LA). The board's are
+    disclosure-controlled across the districts and with the KPI's own figures."""
+    who = _require(Access.AGGREGATES, la, what="placement_distance_bands")
     table = "marts.mart_placement_distance_bands"
     if not has_table(table) or period_end is None:
         return _empty(DISTANCE_BAND_COLUMNS)
-    return query(
-        f"select {', '.join(DISTANCE_BAND_COLUMNS)} from {table} where la_code = $la "
-        "and district = $district and period_end = $end order by direction, distance_band",
-        {"la": la, "district": district, "end": pd.Timestamp(period_end).date()},
-    )
+    bands = _distance_bands(la, pd.Timestamp(period_end).date(), who.suppressed_for(la))
+    mine = bands[bands["district"] == district]
+    return mine[DISTANCE_BAND_COLUMNS].reset_index(drop=True)
 
 
-def child_events(la: str, child: str) -> pd.DataFrame:
-    """A child's events from ``marts.mart_child_timeline``, oldest first."""
-    if not has_table("marts.mart_child_timeline"):
-        return _empty(TIMELINE_COLUMNS)
-    return query(
-        "select * from marts.mart_child_timeline where la_code = $la and child = $child "
-        "order by start_date, event_type, event_ref",
-        {"la": la, "child": child},
-    )
+def action_rhi(la: str, district: str | None = None) -> pd.DataFrame:
+    """Due missing episodes still without a return interview (child-level; managers only):
+    the principal's districts of ``la``, or ``district``."""
+    frame = action_list("rhi", la, district)
+    return pd.DataFrame() if frame is None else frame
 
 
-def child_profile(la: str, child: str) -> dict[str, Any] | None:
-    """The child's row of ``marts.dim_children`` (district, worker now…), or None."""
+def action_list_counts(la: str) -> pd.DataFrame:
+    """How many rows each action list has in each district of ``la`` (aggregates: the
+    districts index): columns district, list, rows; none for a list not published."""
+    _require(Access.AGGREGATES, la, what="action_list_counts")
+    out = []
+    for name in ACTION_LISTS:
+        frame = _action_list_raw(name, la)
+        if frame is None:
+            continue
+        places = set(frame["district"].dropna()) if "district" in frame.columns else set()
+        extra = LAST_DISTRICT_COLUMN.get(name)
+        if extra and extra in frame.columns:
+            places |= set(frame[extra].dropna())
+        for place in sorted(places):
+            out.append(
+                {
+                    "district": place,
+                    "list": name,
+                    "rows": int(in_district(frame, name, {place}).sum()),
+                }
+            )
+    return pd.DataFrame(out, columns=["district", "list", "rows"])
+
+
+def _child_profile_raw(la: str, child: str) -> dict[str, Any] | None:
     if not has_table("marts.dim_children"):
         return None
-    frame = query(
+    frame = _query(
         "select * from marts.dim_children where la_code = $la and child = $child",
         {"la": la, "child": child},
     )
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
+def _child_visible(who: Principal, la: str, child: str) -> bool:
+    """Whether the principal may see ``child`` of ``la``: an analyst any child of their
+    LAs; a manager a child whose district is theirs on the date of the data, or who is on
+    one of their districts' action lists (a child with no worker, last allocated there)."""
+    if not who.can(Access.CHILD_LEVEL, la):
+        return False
+    allowed = who.districts_for(Access.CHILD_LEVEL, la)
+    if allowed is None:
+        return True
+    if not allowed:
+        return False
+    profile = _child_profile_raw(la, child)
+    if profile is not None and profile.get("district") in allowed:
+        return True
+    for name in ACTION_LISTS:
+        frame = _action_list_raw(name, la)
+        if frame is not None and "child" in frame.columns:
+            mine = frame[in_district(frame, name, allowed)]
+            if (mine["child"].astype(str) == child).any():
+                return True
+    return False
+
+
+def _check_child(la: str, child: str, what: str) -> Principal:
+    _child_level(what)
+    who = _require(Access.CHILD_LEVEL, what=what)
+    if not _child_visible(who, la, child):
+        # The same words whether the child exists or not: no way to learn who does.
+        raise deny(
+            f"There is no child “{child}” you may see in LA {la}.", what=what, la=la, child=child
+        )
+    return who
+
+
+def child_events(la: str, child: str) -> pd.DataFrame:
+    """A child's events from ``marts.mart_child_timeline``, oldest first."""
+    _check_child(la, child, "child_timeline")
+    if not has_table("marts.mart_child_timeline"):
+        frame = _empty(TIMELINE_COLUMNS)
+    else:
+        frame = _query(
+            "select * from marts.mart_child_timeline where la_code = $la and child = $child "
+            "order by start_date, event_type, event_ref",
+            {"la": la, "child": child},
+        )
+    audit("view", what="child_timeline", la=la, child=child, rows=len(frame))
+    return frame
+
+
+def child_profile(la: str, child: str) -> dict[str, Any] | None:
+    """The child's row of ``marts.dim_children`` (district, worker now…), or None."""
+    _check_child(la, child, "child_profile")
+    profile = _child_profile_raw(la, child)
+    audit("view", what="child_profile", la=la, child=child, rows=int(profile is not None))
+    return profile
+
+
 def child_las(child: str) -> list[str]:
-    """The LAs whose published data has a child with this id."""
+    """The LAs whose published data has a child with this id that the principal may see."""
+    _child_level("child_las")
+    who = principal()
     sources = [t for t in ("marts.dim_children", "marts.mart_child_timeline") if has_table(t)]
     if not sources:
         return []
     union = " union ".join(f"select la_code from {t} where child = $child" for t in sources)
-    frame = query(f"select distinct la_code from ({union}) order by la_code", {"child": child})
-    return [str(v) for v in frame["la_code"]]
+    frame = _query(f"select distinct la_code from ({union}) order by la_code", {"child": child})
+    return [str(la) for la in frame["la_code"] if _child_visible(who, str(la), child)]
+
+
+def kpi_members(
+    la: str,
+    kpi_id: str | None = None,
+    district: str | None = None,
+    period_end: Any = None,
+) -> pd.DataFrame:
+    """Who is counted in the KPI values of ``la`` (``marts.kpi_members``): the principal's
+    districts, or ``district``; of one KPI and period when given (child-level)."""
+    what = "member_list"
+    _child_level(what)
+    who = _check_district(Access.CHILD_LEVEL, la, district, what=what)
+    if not has_table("marts.kpi_members"):
+        return pd.DataFrame()
+    where, params = ["la_code = $la"], {"la": la}
+    for column, value in (("kpi_id", kpi_id), ("district", district)):
+        if value and value != LA_TOTAL:
+            where.append(f"{column} = ${column}")
+            params[column] = value
+    if period_end is not None:
+        where.append("period_end = $period_end")
+        params["period_end"] = pd.Timestamp(period_end).date()
+    frame = _query(
+        f"select * from marts.kpi_members where {' and '.join(where)} "
+        "order by kpi_id, period_type, period_end, district, breakdown, member_type, child, sw_id",
+        params,
+    )
+    frame = _scoped(frame, what, la, who, Access.CHILD_LEVEL)
+    audit("view", what=what, la=la, district=district, detail=kpi_id, rows=len(frame))
+    return frame
+
+
+def children(la: str) -> pd.DataFrame:
+    """The children of ``la`` the principal may see (``marts.dim_children``: demographics,
+    care history, district on the as-at date; child-level)."""
+    what = "children"
+    _child_level(what)
+    who = _require(Access.CHILD_LEVEL, la, what=what)
+    if not has_table("marts.dim_children"):
+        return pd.DataFrame()
+    frame = _query(
+        "select * from marts.dim_children where la_code = $la order by child", {"la": la}
+    )
+    frame = _scoped(frame, what, la, who, Access.CHILD_LEVEL)
+    audit("view", what=what, la=la, rows=len(frame))
+    return frame
 
 
 # ##### Data quality (the data-quality page and the banner; data engineers)
@@ -748,6 +1170,8 @@ def child_las(child: str) -> list[str]:
 # when an extract is blocked and nothing is published (pipelines/lib/status.py), so it can
 # be newer than the snapshot, and can exist without one. It is read like the snapshot: a
 # read-only attach per file version, kept open while current, results cached per version.
+# Its failing rows name children: each function needs ``Access.DATA_QUALITY`` and returns
+# only the principal's LAs.
 
 EXTRACT_STATUS_COLUMNS = [
     "la_code",
@@ -807,6 +1231,7 @@ def status_tables() -> frozenset[str]:
 
 def status_info() -> dict[str, Any]:
     """When ``status.duckdb`` was written, and by which run (``None`` without one)."""
+    _require(Access.DATA_QUALITY, what="status_info")
     info: dict[str, Any] = {"written_at": None, "run_id": None}
     if "status_info" in status_tables():
         frame = _status_query("select written_at, run_id from status_info limit 1")
@@ -816,11 +1241,24 @@ def status_info() -> dict[str, Any]:
     return info
 
 
+def _dq_scope(la: str | None, what: str) -> frozenset[str] | None:
+    """The LAs a data-quality read covers: ``la`` if allowed, else every LA allowed."""
+    who = _require(Access.DATA_QUALITY, la, what=what)
+    return who.las_for(Access.DATA_QUALITY) if la is None else frozenset({la})
+
+
+def _only(frame: pd.DataFrame, las: frozenset[str] | None) -> pd.DataFrame:
+    if las is None:
+        return frame
+    return frame[frame["la_code"].astype(str).isin(las)].reset_index(drop=True)
+
+
 def extract_status(la: str | None = None) -> pd.DataFrame:
     """The newest extract of each LA (or of ``la``), source and year, and what happened to it."""
+    allowed = _dq_scope(la, "extract_status")
     if "extract_status" not in status_tables():
         return _empty(EXTRACT_STATUS_COLUMNS)
-    return _status_query(_sql("extract_status"), {"la": la})
+    return _only(_status_query(_sql("extract_status"), {"la": la}), allowed)
 
 
 def dq_issues(
@@ -830,11 +1268,23 @@ def dq_issues(
     rule: str | None = None,
     file: str | None = None,
 ) -> pd.DataFrame:
-    """Failing rows of the latest check of each extract; ``None`` means "every"."""
+    """Failing rows of the latest check of each extract; ``None`` means "every" (every LA
+    the principal may see). Child-level: audited."""
+    what = "dq_rows"
+    _child_level(what)
+    allowed = _dq_scope(la, what)
     if "dq_issues" not in status_tables():
         return _empty(DQ_ISSUE_COLUMNS)
     params = {"la": la, "year": year, "severity": severity, "rule": rule, "file": file}
-    return _status_query(_sql("dq_issues"), params)
+    frame = _only(_status_query(_sql("dq_issues"), params), allowed)
+    audit(
+        "view",
+        what=what,
+        la=la or LA_TOTAL,
+        rows=len(frame),
+        detail=", ".join(f"{k}={v}" for k, v in params.items() if v and k != "la") or None,
+    )
+    return frame
 
 
 LANDING_PROBLEM_COLUMNS = [
@@ -869,22 +1319,36 @@ VOLUME_COLUMNS = [
 
 def landing_problems(la: str | None = None) -> pd.DataFrame:
     """What the latest scan found in the landing folder besides extracts: rejected (severity
-    error) or listed, not read (warning). Entries outside any LA folder only for every LA."""
+    error) or listed, not read (warning), of ``la`` or every LA the principal may see. An
+    entry outside any LA folder (no ``la_code``: its name may be anyone's) only when
+    ``la`` is None and the principal's data-quality access covers every LA."""
+    allowed = _dq_scope(la, "landing_problems")
     if "landing_problems" not in status_tables():
         return _empty(LANDING_PROBLEM_COLUMNS)
-    return _status_query(
+    frame = _status_query(
         f"select {', '.join(LANDING_PROBLEM_COLUMNS)} from landing_problems "
         "where ($la::varchar is null or la_code = $la) "
         "order by severity = 'warning', la_code nulls first, path",
         {"la": la},
     )
+    if allowed is None:
+        return frame
+    return frame[frame["la_code"].astype("string").isin(allowed).fillna(False)].reset_index(
+        drop=True
+    )
 
 
 def volume_checks(la: str | None = None, served_only: bool = False) -> pd.DataFrame:
     """Volume and distribution findings of the latest check of each extract, against the
-    previous accepted extract; ``served_only``: of the extracts being served only."""
+    previous accepted extract; ``served_only``: of the extracts being served only (of
+    ``la``, or every LA the principal may see the data quality of)."""
+    allowed = _dq_scope(la, "volume_checks")
     if "volume_checks" not in status_tables():
         return _empty(VOLUME_COLUMNS)
+    return _only(_volume_checks(la, served_only), allowed)
+
+
+def _volume_checks(la: str | None, served_only: bool) -> pd.DataFrame:
     return _status_query(
         f"select {', '.join(VOLUME_COLUMNS)} from volume_checks "
         "where ($la::varchar is null or la_code = $la) and (not $served or is_served) "
@@ -892,6 +1356,16 @@ def volume_checks(la: str | None = None, served_only: bool = False) -> pd.DataFr
         "table_name, rule_code",
         {"la": la, "served": served_only},
     )
+
+
+def volume_warnings(la: str) -> int:
+    """How many volume findings the data in use of ``la`` has (aggregate: for the banner
+    every role sees; the findings themselves, with their files and counts, are
+    ``volume_checks``, for those who fix extracts)."""
+    _require(Access.AGGREGATES, la, what="volume_warnings")
+    if "volume_checks" not in status_tables():
+        return 0
+    return len(_volume_checks(la, True))
 
 
 # The DfE's 903 rules on the newest extracts (submission readiness; pipelines/lib/dfe903_check.py):
@@ -945,15 +1419,18 @@ DFE_ISSUE_COLUMNS = [
 
 
 def _dfe903(table: str, columns: list[str], la: str | None, year: str | None, tail: str):
-    """Rows of a status table of the DfE check, for an LA and year (``None``: every)."""
+    """Rows of a status table of the DfE check, for an LA and year (``None``: every LA the
+    principal may see the data quality of, every year)."""
+    allowed = _dq_scope(la, table)
     if table not in status_tables():
         return _empty(columns)
-    return _status_query(
+    frame = _status_query(
         f"select {', '.join(columns)} from {table} "
         "where ($la::varchar is null or la_code = $la) "
         "and ($year::varchar is null or collection_year = $year) " + tail,
         {"la": la, "year": year},
     )
+    return _only(frame, allowed)
 
 
 def dfe903_runs(la: str | None = None, year: str | None = None) -> pd.DataFrame:
@@ -981,8 +1458,11 @@ def dfe903_rules(la: str | None = None, year: str | None = None) -> pd.DataFrame
 
 
 def dfe903_issues(la: str | None = None, year: str | None = None) -> pd.DataFrame:
-    """The rows the DfE's rules flagged in the newest extract of each year (child-level)."""
-    return _dfe903(
+    """The rows the DfE's rules flagged in the newest extract of each year, of ``la`` or
+    every LA the principal may see the data quality of (they name children: audited)."""
+    what = "dfe903_rows"
+    _child_level(what)
+    frame = _dfe903(
         "dfe903_issues",
         DFE_ISSUE_COLUMNS,
         la,
@@ -990,25 +1470,68 @@ def dfe903_issues(la: str | None = None, year: str | None = None) -> pd.DataFram
         "order by severity <> 'dfe', la_code, collection_year desc, rule_code, source_file, "
         "source_row",
     )
+    audit("view", what=what, la=la or LA_TOTAL, rows=len(frame), detail=year and f"year={year}")
+    return frame
 
 
 def published_extracts() -> pd.DataFrame:
     """Newest supplied extract per LA, source and year in the published snapshot."""
+    allowed = _dq_scope(None, "published_extracts")
     cols = ["la_code", "source", "collection_year", "extract_date", "loaded_at"]
     try:
         if not has_table("meta.extract_files"):
             return _empty(cols)
-        return query(_sql("published_extracts"))
+        return _only(_query(_sql("published_extracts")), allowed)
     except NoSnapshot:
         return _empty(cols)
 
 
 def dq_las() -> list[str]:
     """LAs in the snapshot or in ``status.duckdb`` (an LA whose every extract was blocked
-    is only in the latter)."""
+    is only in the latter) that the principal may see the data quality of."""
+    allowed = _dq_scope(None, "dq_las")
     try:
-        found = set(las())
+        found = set(_snapshot_las())
     except NoSnapshot:
         found = set()
-    found.update(str(v) for v in extract_status()["la_code"].dropna())
-    return sorted(found)
+    if "extract_status" in status_tables():
+        frame = _status_query(_sql("extract_status"), {"la": None})
+        found.update(str(v) for v in frame["la_code"].dropna())
+    return sorted(la for la in found if allowed is None or la in allowed)
+
+
+# ##### The board: local authorities' names and the partners accountable for KPIs
+
+
+@_per_version
+def la_names() -> dict[str, str]:
+    """{LA code: name} from ``reference.la_ons_codes`` (empty when not published). Public
+    reference data (the ONS names of every English LA): read for any page, the sign-in
+    and admin pages included, so it needs no access; shared: read-only."""
+    if not has_table("reference.la_ons_codes"):
+        return {}
+    frame = _query("select la_code, la_name from reference.la_ons_codes")
+    return dict(zip(frame["la_code"].astype(str), frame["la_name"].astype(str), strict=True))
+
+
+def la_label(la: str | None) -> str:
+    """What pages call an LA: its name ("Hampshire"), else "LA 850" when the snapshot has
+    no name for it."""
+    if not la:
+        return ""
+    try:
+        name = la_names().get(str(la))
+    except NoSnapshot:
+        name = None
+    return name or f"LA {la}"
+
+
+PARTNER_COLUMNS = ["partner_id", "name", "kind", "description"]
+
+
+def partners() -> pd.DataFrame:
+    """The partners the board holds to account (``reference.partners``), A–Z."""
+    _require(Access.AGGREGATES, what="partners")
+    if not has_table("reference.partners"):
+        return _empty(PARTNER_COLUMNS)
+    return _query("select * from reference.partners order by name")

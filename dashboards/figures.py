@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from html import escape
 from typing import Any
 
 import numpy as np
@@ -298,97 +297,6 @@ def _spark_svg(xs: np.ndarray, ys: np.ndarray, unit: str | None) -> str:
     )
 
 
-def ranking_figure(
-    latest: pd.DataFrame,
-    *,
-    unit: str | None,
-    decimals: Any = None,
-    polarity: str | None = None,
-    target: float | None = None,
-    la_total: float | None = None,
-    links: dict[str, str] | None = None,
-) -> go.Figure:
-    """Districts side by side at the latest period, best first (largest first for info).
-
-    ``latest`` has one row per district (the LA total row ``ALL`` is left out of the bars
-    and drawn as a line). Districts with no figure are listed with their reason. A
-    district in ``links`` (name -> URL) is a link in the axis labels.
-    """
-    places = fmt.decimals_for(unit, decimals)
-    rows = latest[latest["district"] != "ALL"].copy()
-    if rows.empty:
-        return empty_figure("No district figures for this period")
-    rows["plot_value"] = _plot_values(rows)
-    rows["label"] = [
-        fmt.format_value(r["value"], unit, places, r["status"]) for r in rows.to_dict("records")
-    ]
-    ascending = polarity == "lower"
-    rows = rows.sort_values(["plot_value", "district"], ascending=[ascending, True])
-    # Plotly draws the first category at the bottom: reverse so the best is on top.
-    rows = rows.iloc[::-1]
-    bars = {
-        "type": "bar",
-        "x": rows["plot_value"].fillna(0),
-        "y": rows["district"],
-        "orientation": "h",
-        "marker": {"color": [BLUE if pd.notna(v) else "rgba(0,0,0,0)" for v in rows["plot_value"]]},
-        "text": rows["label"],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "hovertext": [
-            f"{r['district']}: {r['label']}"
-            + (
-                f" ({fmt.fraction_text(r['numerator'], r['denominator'])})"
-                if unit != "count" and pd.notna(r["plot_value"])
-                else ""
-            )
-            for r in rows.to_dict("records")
-        ],
-        "hoverinfo": "text",
-        "name": "District",
-    }
-    shapes, notes = [], []
-    if la_total is not None:
-        shape, note = vline(
-            la_total,
-            {"color": GREY, "dash": "dash", "width": 2},
-            f"LA {fmt.format_value(la_total, unit, places)}",
-            "top left",
-        )
-        shapes.append(shape)
-        notes.append(note)
-    if target is not None:
-        shape, note = vline(
-            target,
-            {"color": DARK, "dash": "dot", "width": 2},
-            f"Target {fmt.format_value(target, unit, places)}",
-            "top right",
-        )
-        shapes.append(shape)
-        notes.append(note)
-    yaxis = {}
-    if links:
-        names = list(rows["district"])
-        yaxis = {
-            "tickvals": names,
-            "ticktext": [
-                f'<a href="{escape(links[d])}" target="_self">{escape(d)}</a>' if d in links else d
-                for d in names
-            ],
-        }
-    layout = base_layout(
-        height=max(260, 34 * len(rows) + 90),
-        showlegend=False,
-        margin={"l": 130, "r": 80, "t": 30, "b": 40},
-        xaxis={"title": {"text": _y_title(unit)}, "rangemode": "tozero"},
-        yaxis=yaxis,
-    )
-    if shapes:
-        layout["shapes"] = shapes
-        layout["annotations"] = notes
-    return figure([bars], layout)
-
-
 def describe_trend(
     series: pd.DataFrame,
     *,
@@ -413,19 +321,3 @@ def describe_trend(
     if target is not None:
         text += f"; target {fmt.format_value(target, unit, places)}"
     return text + ". The table below lists every figure."
-
-
-def describe_ranking(latest: pd.DataFrame, *, name: str, unit: str | None, decimals: Any = None):
-    """One sentence naming the best and worst districts in the ranking chart."""
-    rows = latest[(latest["district"] != "ALL") & latest["status"].fillna("ok").eq("ok")]
-    rows = rows.dropna(subset=["value"])
-    if rows.empty:
-        return f"Bar chart of {name} by district: no district figures."
-    places = fmt.decimals_for(unit, decimals)
-    high = rows.loc[rows["value"].idxmax()]
-    low = rows.loc[rows["value"].idxmin()]
-    return (
-        f"Bar chart of {name} by district: highest {high['district']} "
-        f"({fmt.format_value(high['value'], unit, places)}), lowest {low['district']} "
-        f"({fmt.format_value(low['value'], unit, places)}). The table below lists every district."
-    )

@@ -12,6 +12,7 @@ NOT_SUPPLIED = "not supplied"
 NOT_PUBLISHED = "not published"
 NO_POPULATION = "no population (not a place)"
 NO_FIGURE = "no figure"
+SUPPRESSED = "suppressed"
 
 DEFAULT_DECIMALS = {"percent": 1, "count": 0, "rate": 1, "ratio": 1}
 UNIT_SUFFIX = {"percent": "%"}
@@ -64,6 +65,8 @@ def format_value(
     A value whose denominator is 0 is "no cases", never 0 % (kpis.md); a KPI whose source
     file was not supplied is "not supplied", never 0; a rate per 10,000 of a district with
     no population (County, Unallocated: not places) is "no population (not a place)".
+    Under disclosure control a small count is "fewer than 6", and a figure hidden with it
+    "suppressed".
     """
     if status == "not_supplied":
         return NOT_SUPPLIED
@@ -71,6 +74,12 @@ def format_value(
         return NO_CASES
     if status == "no_population":
         return NO_POPULATION
+    if status == "suppressed_small":  # disclosure control: a count of 1 to 5
+        from dashboards.disclosure import small_count_text
+
+        return small_count_text()
+    if status == "suppressed":  # hidden so that a small count cannot be worked out
+        return SUPPRESSED
     if is_missing(value):
         return NO_FIGURE
     text = format_number(value, decimals_for(unit, decimals))

@@ -11,6 +11,8 @@ LA_SELECT = "shell-la-select"
 LA_SELECT_WRAPPER = "shell-la-select-wrapper"
 FRESHNESS = "shell-freshness"
 NAV_LINK = "shell-nav-link"  # pattern type; index = page path
+SIGN_OUT_FORM = "shell-sign-out"
+SIGN_OUT_TOKEN = "shell-sign-out-token"
 
 # ##### Grids (pattern types; index = grid name)
 GRID = "grid"
@@ -55,6 +57,8 @@ KPI_PERIOD_TABLE = "kpi-by-period"
 KPI_NOT_KNOWN = "kpi-not-known"  # placement location: "location not known" beside the figure
 KPI_PLACEMENT_CHART = "kpi-placement-chart"
 KPI_PLACEMENT_TABLE = "kpi-placement-bands"
+KPI_DISTRICT_CHART = "kpi-district-chart"
+KPI_DISTRICT_CHART_STATE = "kpi-district-chart-state"
 
 # ##### KPI dictionary (/dictionary)
 DICTIONARY_TABLE = "kpi-dictionary"
@@ -126,6 +130,21 @@ DQ_DFE_ROWS_TABLE = "dq-dfe-rows"
 DQ_DFE_TREND = "dq-dfe-trend"
 
 
+# ##### Administrators (/admin/audit, /admin/users)
+ADMIN_AUDIT_URL = "admin-audit-url"
+ADMIN_AUDIT_USER = "admin-audit-user"
+ADMIN_AUDIT_EVENT = "admin-audit-event"
+ADMIN_AUDIT_RESULT = "admin-audit-result"
+ADMIN_AUDIT_LA = "admin-audit-la"
+ADMIN_AUDIT_CHILD = "admin-audit-child"
+ADMIN_AUDIT_SINCE = "admin-audit-since"
+ADMIN_AUDIT_UNTIL = "admin-audit-until"
+ADMIN_AUDIT_MESSAGES = "admin-audit-messages"
+ADMIN_AUDIT_CONTENT = "admin-audit-content"
+ADMIN_AUDIT_TABLE = "audit-log"
+ADMIN_USERS_TABLE = "accounts"
+
+
 def grid(name: str) -> dict[str, str]:
     """Id of the AG Grid called ``name`` (also its CSV file name)."""
     return {"type": GRID, "index": name}
@@ -154,3 +173,28 @@ def nav_link(path: str) -> dict[str, str]:
 PAGES_LOCATION = "_pages_location"
 NAVBAR_TOGGLER = "shell-navbar-toggler"
 NAVBAR_COLLAPSE = "shell-navbar-collapse"
+
+# The board's working memory on the KPI page (views/board_memory.py), the Partners page
+# and the board summary (views/partners.py, views/board.py).
+BOARD_SECTION = "board-section"
+BOARD_KEY = "board-key"
+BOARD_MESSAGE = "board-message"
+BOARD_COMMENT_TEXT = "board-comment-text"
+BOARD_COMMENT_SEEN = "board-comment-seen"
+BOARD_COMMENT_SAVE = "board-comment-save"
+BOARD_ACTION_ASKED = "board-action-asked"
+BOARD_ACTION_PARTNER = "board-action-partner"
+BOARD_ACTION_OWNER = "board-action-owner"
+BOARD_ACTION_DUE = "board-action-due"
+BOARD_ACTION_SAVE = "board-action-save"
+BOARD_UPDATE_ACTION = "board-update-action"
+BOARD_UPDATE_STATUS = "board-update-status"
+BOARD_UPDATE_NOTE = "board-update-note"
+BOARD_UPDATE_DUE = "board-update-due"
+BOARD_UPDATE_SAVE = "board-update-save"
+BOARD_TABLE = "board-actions"
+BOARD_MEETING_DATE = "board-meeting-date"
+BOARD_MEETING_SAVE = "board-meeting-save"
+BOARD_MEETING_MESSAGE = "board-meeting-message"
+BOARD_PAGE_LA = "board-page-la"
+PARTNERS_LA = "partners-la"

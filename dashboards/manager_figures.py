@@ -66,8 +66,10 @@ def _position(value: float, low: float, high: float, polarity: str) -> float:
 
 
 def spine_figure(comparison: pd.DataFrame, district: str) -> go.Figure:
-    """Each KPI a row from the worst district (left) to the best (right): the range of the
-    places as a grey bar, each place a dot, the LA a black bar, ``district`` a blue diamond.
+    """Each KPI a row across the range of the places, the worse end left and the better
+    end right: the range as a grey bar, each place a dot, the LA a black bar, ``district``
+    a blue diamond. Where a figure sits in the range is not a judgement: the hover text and
+    the table say whether ``district`` is significantly better or worse than the LA.
 
     ``comparison`` is ``managers.compare_district``'s frame; KPIs shown for information
     (no better direction) are left out: their table rows still show the figures.
@@ -107,7 +109,7 @@ def spine_figure(comparison: pd.DataFrame, district: str) -> go.Figure:
             la_text.append(f"{name} — LA: {shown(row['la_value'])}")
         me_x.append(at(row["value"]))
         me_y.append(name)
-        me_text.append(f"{name} — {district}: {row['shown']} ({row['rank_text']})")
+        me_text.append(f"{name} — {district}: {row['shown']} ({row['compared']})")
     data = [
         {
             "type": "bar",
@@ -165,7 +167,7 @@ def spine_figure(comparison: pd.DataFrame, district: str) -> go.Figure:
         xaxis={
             "range": [-0.05, 1.05],
             "tickvals": [0, 1],
-            "ticktext": ["Worst district", "Best district"],
+            "ticktext": ["Worse end of the range", "Better end of the range"],
             "showgrid": False,
             "zeroline": False,
             "fixedrange": True,
@@ -179,22 +181,19 @@ def describe_spine(comparison: pd.DataFrame, district: str) -> str:
     rows = spine_rows(comparison)
     if rows.empty:
         return f"Chart comparing {district} with the other districts: no KPI figures."
-    ranked = rows[rows["rank"].notna()]
-    best = list(ranked[ranked["rank"] == 1]["name"])
-    worst = list(
-        ranked[(ranked["rank"] == ranked["places"].map(len)) & (ranked["places"].map(len) > 1)][
-            "name"
-        ]
-    )
+    better = list(rows[rows["verdict"] == "better"]["name"])
+    worse = list(rows[rows["verdict"] == "worse"]["name"])
     text = (
-        f"Chart placing {district} between the worst and the best district on "
-        f"{len(rows)} KPIs, with the LA total"
+        f"Chart placing {district} within the range of the districts on {len(rows)} KPIs, "
+        "with the LA total"
     )
-    if best:
-        text += f"; best of the districts on {len(best)} ({', '.join(best)})"
-    if worst:
-        text += f"; worst on {len(worst)} ({', '.join(worst)})"
-    return text + ". The table below lists every figure."
+    if better:
+        text += f"; significantly better than the LA on {len(better)} ({', '.join(better)})"
+    if worse:
+        text += f"; significantly worse than the LA on {len(worse)} ({', '.join(worse)})"
+    if not better and not worse:
+        text += "; not significantly different from the LA on any"
+    return text + ". The table below lists every figure with its 95% interval."
 
 
 def _count_text(events: pd.DataFrame) -> str:

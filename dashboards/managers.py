@@ -3,8 +3,13 @@ district against the LA and the other districts, caseloads by team, which action
 rows belong to a district, and a child's missing episodes with their interviews.
 Pure functions, no Dash, no I/O.
 
-Ranks and ranges compare the LA's *places*: every district except County (county-wide
-teams) and Unallocated (children with no worker in post), which are shown but not ranked.
+A district is compared with the LA by its 95 % confidence interval (``intervals``):
+"significantly better / worse than the LA" only when the interval leaves out the LA's
+figure, "similar" otherwise; never a rank. Ranges (lowest and highest) cover the LA's
+*places* with enough cases: every district except County (county-wide teams) and
+Unallocated (children with no worker in post), which are shown but not placed, and
+districts with small numbers (fewer than the threshold of cases), which are marked and
+never placed or judged.
 """
 
 from __future__ import annotations
@@ -14,21 +19,13 @@ from typing import Any
 import pandas as pd
 
 from dashboards import formatting as fmt
-from dashboards import scoring
+from dashboards import intervals, scoring
 from dashboards.data import LA_TOTAL, TRAILING_DISTRICTS
-
-#: Action lists whose children also belong to the district of their last allocation.
-LAST_DISTRICT_LISTS = {"cla_unallocated": "last_district"}
+from dashboards.data import in_district as rows_in_districts
 
 
 def is_place(district: str) -> bool:
     return district != LA_TOTAL and district not in TRAILING_DISTRICTS
-
-
-def ordinal(n: int) -> str:
-    """``1`` → ``"1st"``, ``12`` → ``"12th"``, ``23`` → ``"23rd"``."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _ok_value(row: dict[str, Any], decimals: int | None = None) -> float | None:
@@ -40,34 +37,19 @@ def _ok_value(row: dict[str, Any], decimals: int | None = None) -> float | None:
     return value if value is None or decimals is None else round(value, decimals)
 
 
-def rank(value: float | None, values: list[float], polarity: str | None) -> tuple[int, bool] | None:
-    """(rank, tied) of ``value`` among ``values`` (which include it), 1 = best; None when
-    there is no better direction or no figure."""
-    if value is None or polarity not in ("higher", "lower") or not values:
-        return None
-    better = [v for v in values if (v > value if polarity == "higher" else v < value)]
-    tied = sum(1 for v in values if abs(v - value) < 1e-9) > 1
-    return len(better) + 1, tied
-
-
-def rank_text(position: tuple[int, bool] | None, places: int) -> str:
-    """``"2nd of 11"``, ``"=1st of 2"`` (tied), or ``"–"``."""
-    if position is None:
-        return "–"
-    number, tied = position
-    return f"{'=' if tied else ''}{ordinal(number)} of {places}"
-
-
 def compare_district(
     frame: pd.DataFrame,
     catalogue: pd.DataFrame,
     targets: pd.DataFrame,
     district: str,
     la: str | None = None,
+    threshold: float = intervals.DEFAULT_SMALL_NUMBERS,
 ) -> pd.DataFrame:
     """One row per catalogue KPI that ``district`` has in ``frame`` (``data.district_comparison``):
-    its figure, the LA's, the lowest and highest place, its rank among the places, RAG
-    against the board's target, and ``places`` (each place's figure, for the chart)."""
+    its figure and 95 % interval, the LA's, how it compares with the LA (``verdict``,
+    ``compared``), whether it has small numbers, the lowest and highest place, RAG against
+    the board's target, and ``places`` (each place's figure, for the chart: places with
+    small numbers are left out)."""
     out = []
     lookup = scoring.Lookup(targets, None)
     rows_of: dict[Any, list[dict]] = {}
@@ -81,13 +63,23 @@ def compare_district(
         unit, polarity = kpi.get("unit"), kpi.get("polarity") or "info"
         places_dp = fmt.decimals_for(unit, kpi.get("decimals"))
         la_row = next((r for r in rows if r["district"] == LA_TOTAL), {})
+        kpi_id = str(kpi["kpi_id"])
+
+        def enough(r: dict, kpi_id: str = kpi_id, unit: Any = unit) -> bool:
+            found = intervals.kpi_interval(r, kpi_id, unit)
+            return found is None or not intervals.is_small(found, threshold)
+
         figures = {
             str(r["district"]): v
             for r in rows
-            if is_place(str(r["district"])) and (v := _ok_value(r, places_dp)) is not None
+            if is_place(str(r["district"]))
+            and (v := _ok_value(r, places_dp)) is not None
+            and enough(r)
         }
         value = _ok_value(row, places_dp)
-        position = rank(value, list(figures.values()), polarity) if is_place(district) else None
+        interval = intervals.kpi_interval(row, kpi_id, unit)
+        la_value = fmt.safe_float(la_row.get("value")) if la_row.get("status") == "ok" else None
+        verdict = intervals.compare(interval, la_value, polarity, unit, threshold)
         low = min(figures, key=lambda d: (figures[d], d)) if figures else None
         high = min(figures, key=lambda d: (-figures[d], d)) if figures else None
         target, tolerance = lookup.target(kpi["kpi_id"], row.get("breakdown"), la)
@@ -117,8 +109,14 @@ def compare_district(
                 "la_shown": shown(la_row.get("value"), la_row.get("status")) if la_row else "",
                 "low": f"{shown(figures[low])} ({low})" if low else "–",
                 "high": f"{shown(figures[high])} ({high})" if high else "–",
-                "rank": None if position is None else position[0],
-                "rank_text": rank_text(position, len(figures)),
+                "ci": ""
+                if interval is None
+                else f"{shown(interval.low)} to {shown(interval.high)}",
+                "verdict": verdict,
+                "small": intervals.is_small(interval, threshold),
+                "compared": intervals.comparison_text(
+                    verdict, interval, unit, threshold, row.get("status")
+                ),
                 "rag": scoring.rag(
                     value, target, tolerance, polarity, places_dp, row.get("status")
                 ),
@@ -173,11 +171,7 @@ def in_district(rows: pd.DataFrame, name: str, district: str) -> pd.DataFrame:
     last allocated (their old district's manager reallocates them)."""
     if district == LA_TOTAL or rows.empty:
         return rows
-    keep = rows["district"] == district if "district" in rows.columns else False
-    extra = LAST_DISTRICT_LISTS.get(name)
-    if extra and extra in rows.columns:
-        keep = keep | (rows[extra] == district)
-    return rows[keep].reset_index(drop=True)
+    return rows[rows_in_districts(rows, name, {district})].reset_index(drop=True)
 
 
 def missing_with_interviews(events: pd.DataFrame) -> pd.DataFrame:

@@ -6,12 +6,21 @@ per-snapshot cache in ``data`` (tens). ``Warmer`` is a background thread in each
 process (``create_server``, so in every gunicorn worker) that looks at the snapshot and
 ``status.duckdb`` every few seconds and, when either is new, renders what people open
 first, through the pages' own ``layout`` functions so that exactly their queries and
-memoised work are cached:
+memoised work are cached.
 
-- for every LA: the banner, then the pages of the navbar (scorecard, missing, district
-  index, action list, data quality, dictionary);
-- then for each LA in turn: the missing page for each district, every KPI page and
-  every district page.
+It runs outside any request, with no user: it reads as a service principal that may read
+**aggregates only** (``WARM_UP``), and again as the board sees them (``WARM_UP_BOARD``,
+disclosure-controlled), so it renders only the aggregate pages and cannot read, cache or
+hand out anything child-level (``data`` refuses it). Memoised results are kept per view
+(LAs visible, LAs suppressed), which for a one-LA install is the board's view and
+everybody else's; the district index's counts and each district's KPI comparison are
+aggregates too and are warmed for managers. Child-level pages (action lists, a child's
+timeline, data-quality rows) are worked out when asked for, for the user who asks:
+
+- for every LA: the banner, then the aggregate pages of the navbar (scorecard, board
+  summary, partners, missing, dictionary), as the board sees them and then unsuppressed; the district index's counts;
+- then for each LA in turn: the missing page for each district and every KPI page (both
+  views), and every district's KPI comparison.
 
 It stops early when the cache is nearly full (``data``'s size limit; older entries are
 evicted first, so warming more would push out what it warmed) or after ``BUDGET_SECONDS``
@@ -40,7 +49,10 @@ from typing import Any
 
 import dash
 
-from dashboards import data, urlstate
+from dashboards import data
+from dashboards.auth.context import acting_as
+from dashboards.auth.roles import Access, Grant, Principal, Role, service
+from pipelines.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +62,16 @@ CACHE_SHARE = 0.75
 #: Stop warming after this long: each worker warms on its own, competing for the CPU with
 #: the pipeline and with requests (Hampshire takes 3-4 s; 20 LAs would take a minute).
 BUDGET_SECONDS = 20.0
+
+#: Who the warm-up reads as: aggregates of every LA, and the same as the board sees them.
+WARM_UP = service("warm-up", Access.AGGREGATES)
+WARM_UP_BOARD = Principal(
+    name="warm-up (board view)",
+    grants=(Grant(Role.BOARD, frozenset({Access.AGGREGATES})),),
+    kind="service",
+)
+VIEWS = (WARM_UP_BOARD, WARM_UP)
+Step = tuple[Principal, str, Callable[[], Any]]
 
 
 @dataclass
@@ -71,24 +93,49 @@ def _layout(path: str) -> Callable[..., Any] | None:
     return None
 
 
-def _renders(la: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(page path, layout keyword arguments) of the pages in the navbar for ``la``."""
-    yield "/", {"la": la}
-    yield "/missing", {"la": la}
-    yield "/district", {"la": la}
-    yield "/actions/rhi", {"la": la}
-    yield "/data-quality", {"la": la}
-    yield "/dictionary", {}
+def _page(who: Principal, path: str, **kwargs: Any) -> Step:
+    def render() -> Any:
+        layout = _layout(path)
+        return None if layout is None else layout(**kwargs)
+
+    return who, path, render
 
 
-def _detail(la: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The pages reached from those: the missing page by district, each KPI, each district."""
-    for district in data.districts(la):
-        yield "/missing", {"la": la, "district": district}
-    for kpi_id in data.catalogue()["kpi_id"]:
-        yield "/kpi/<kpi_id>", {"kpi_id": str(kpi_id), "la": la}
-    for district in data.districts(la):
-        yield "/district/<district>", {"district": district, "la": la}
+def _renders(la: str) -> Iterator[Step]:
+    """The aggregate pages of the navbar for ``la``, in both views, and the district index's
+    counts."""
+    from dashboards.views import districts as districts_view
+
+    for who in VIEWS:
+        yield _page(who, "/", la=la)
+        yield _page(who, "/board", la=la)
+        yield _page(who, "/partners", la=la)
+        yield _page(who, "/missing", la=la)
+        yield _page(who, "/dictionary")
+    yield WARM_UP, "district index", lambda: districts_view.table_rows(la)
+
+
+def _detail(la: str) -> Iterator[Step]:
+    """The pages reached from those: the missing page by district and each KPI (both
+    views), and each district's KPIs against the LA."""
+    from dashboards.views import district as district_view
+
+    with acting_as(WARM_UP):
+        names = data.districts(la)
+        kpi_ids = [str(k) for k in data.catalogue()["kpi_id"]]
+    for who in VIEWS:
+        for district in names:
+            yield _page(who, "/missing", la=la, district=district)
+    for kpi_id in kpi_ids:
+        for who in VIEWS:
+            yield _page(who, "/kpi/<kpi_id>", kpi_id=kpi_id, la=la)
+    threshold = get_settings().small_numbers  # the district page's, so its cache key
+    for district in names:
+        yield (
+            WARM_UP,
+            f"district {district}",
+            lambda d=district: district_view.comparison(la, None, d, threshold),
+        )
 
 
 def _stop_reason(deadline: float) -> str | None:
@@ -100,8 +147,8 @@ def _stop_reason(deadline: float) -> str | None:
 
 
 def warm(app: dash.Dash, budget_seconds: float = BUDGET_SECONDS) -> Report:
-    """Render the most visited pages of every LA in the snapshot ``app`` reads, for at
-    most about ``budget_seconds``."""
+    """Render the most visited aggregate pages of every LA in the snapshot ``app`` reads,
+    for at most about ``budget_seconds``."""
     from dashboards.components import shell
 
     report = Report()
@@ -109,27 +156,24 @@ def warm(app: dash.Dash, budget_seconds: float = BUDGET_SECONDS) -> Report:
     with app.server.app_context(), data.consistent():
         try:
             report.version = data.snapshot_version()
-            las = data.las()
+            with acting_as(WARM_UP):
+                las = data.las()
         except Exception as exc:  # no snapshot yet, or it is being replaced
             report.errors.append(f"snapshot: {exc}")
             report.seconds = time.perf_counter() - start
             return report
-        plan: list[Iterator[tuple[str, dict[str, Any]]]] = [_renders(la) for la in las]
-        if len(las) > 1:  # the data-quality page's "every LA" choice
-            plan.insert(0, iter([("/data-quality", {"la": urlstate.ALL})]))
+        plan: list[Iterator[Step]] = [_renders(la) for la in las]
         plan += [_detail(la) for la in las]
         report.complete = True
         for la in las:
-            _attempt(report, "banner", lambda la=la: shell.freshness_banner(la))
+            _attempt(report, "banner", WARM_UP, lambda la=la: shell.freshness_banner(la))
         deadline = start + budget_seconds
-        for path, kwargs in itertools.chain(*plan):
+        for who, name, call in itertools.chain(*plan):
             report.stopped = _stop_reason(deadline)
             if report.stopped:
                 report.complete = False
                 break
-            layout = _layout(path)
-            if layout is not None:
-                _attempt(report, path, lambda layout=layout, kw=kwargs: layout(**kw))
+            _attempt(report, name, who, call)
     report.seconds = time.perf_counter() - start
     return report
 
@@ -158,9 +202,10 @@ def settle_heap() -> int:
     return gc.get_freeze_count()
 
 
-def _attempt(report: Report, name: str, call: Callable[[], Any]) -> None:
+def _attempt(report: Report, name: str, who: Principal, call: Callable[[], Any]) -> None:
     try:
-        call()
+        with acting_as(who):
+            call()
         report.pages += 1
     except Exception as exc:  # warming must never break the server; the page will say why
         report.errors.append(f"{name}: {type(exc).__name__}: {exc}")

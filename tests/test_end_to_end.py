@@ -53,28 +53,30 @@ def materialize(settings, partition_key: str | None = None) -> dg.ExecuteInProce
     from pipelines.defs.resources import build_resources
     from pipelines.defs.transform.assets import csc_dbt_models
 
-    instance = dg.DagsterInstance.ephemeral()
-    register_landing_las(instance, settings.landing_dir)
-    keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
-    every_la = {
-        "dagster/asset_partition_range_start": keys[0],
-        "dagster/asset_partition_range_end": keys[-1],
-    }
-    return dg.materialize(
-        [
-            landing_extracts,
-            ons_reference,
-            csc_dbt_models,
-            serving_snapshot,
-            *GX_CHECKS,
-            *DFE903_CHECKS,
-        ],
-        resources=build_resources(settings),
-        instance=instance,
-        partition_key=partition_key,
-        tags=None if partition_key else every_la,
-        raise_on_error=False,
-    )
+    # entered: Dagster's definitions state storage is this instance's for the run, never
+    # one left behind by an instance of an earlier test that is gone
+    with dg.DagsterInstance.ephemeral() as instance:
+        register_landing_las(instance, settings.landing_dir)
+        keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
+        every_la = {
+            "dagster/asset_partition_range_start": keys[0],
+            "dagster/asset_partition_range_end": keys[-1],
+        }
+        return dg.materialize(
+            [
+                landing_extracts,
+                ons_reference,
+                csc_dbt_models,
+                serving_snapshot,
+                *GX_CHECKS,
+                *DFE903_CHECKS,
+            ],
+            resources=build_resources(settings),
+            instance=instance,
+            partition_key=partition_key,
+            tags=None if partition_key else every_la,
+            raise_on_error=False,
+        )
 
 
 @pytest.fixture(scope="module")

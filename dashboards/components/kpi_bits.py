@@ -5,10 +5,13 @@ RAG and direction are never shown by colour alone: each has a word and a shape.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import scoring
+from dashboards.components.spc_bits import assurance_badge, variation_badge
 
 RAG_ICON = {scoring.GREEN: "●", scoring.AMBER: "▲", scoring.RED: "■"}
 DIRECTION_ICON = {
@@ -63,7 +66,11 @@ def kpi_tile(
     target: str,
     vs_previous: str | None,
     vs_year_ago: str | None,
+    signal: Any = None,
 ) -> dbc.Col:
+    """A KPI's tile. With an SPC ``signals.Signal`` that applies, the direction of travel
+    is SPC's (variation and assurance icons); without one, the two-point changes are
+    shown as such: "not tested"."""
     body = [
         html.H3(dcc.Link(name, href=href), className="h6 tile-title"),
         html.P(value, className="tile-value mb-1"),
@@ -73,8 +80,18 @@ def kpi_tile(
         body.append(html.P(fraction, className="tile-fraction mb-1"))
     if target:
         body.append(html.P([f"Target {target} · ", rag_badge(rag)], className="mb-1"))
-    body.append(html.P(direction_text(vs_previous, "since last month"), className="mb-0 small"))
-    body.append(html.P(direction_text(vs_year_ago, "since a year ago"), className="mb-0 small"))
+    if signal is not None and signal.applied:
+        body.append(
+            html.P(
+                [variation_badge(signal.variation), " ", assurance_badge(signal.assurance)],
+                className="mb-1 small",
+            )
+        )
+        body.append(html.P(f"Direction of travel: {signal.travel} (SPC)", className="mb-0 small"))
+    else:
+        body.append(html.P(direction_text(vs_previous, "since last month"), className="mb-0 small"))
+        body.append(html.P(direction_text(vs_year_ago, "since a year ago"), className="mb-0 small"))
+        body.append(html.P("two points, not tested", className="mb-0 small text-body-secondary"))
     return dbc.Col(
         dbc.Card(dbc.CardBody(body), className="h-100 kpi-tile"),
         xs=12,

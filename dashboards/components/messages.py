@@ -44,3 +44,43 @@ def query_messages(messages: Sequence[str]) -> list:
             className="query-messages",
         )
     ]
+
+
+def not_available(page: str, access, who) -> list:
+    """A page the signed-in user's role may not open (the server refused it: 403)."""
+    from dashboards.auth.roles import ROLE_ACCESS
+
+    roles = [r.value for r, granted in ROLE_ACCESS.items() if access in granted]
+    you = who.describe() if who is not None else "not signed in"
+    return [
+        html.H1("Not available to your role"),
+        dbc.Alert(
+            [
+                html.P(f"“{page}” is for these roles: {', '.join(roles)}."),
+                html.P(f"You are signed in as {you}.", className="mb-0"),
+            ],
+            color="warning",
+            className="not-available",
+        ),
+        html.P(["Ask an administrator if you need it. ", dcc.Link("Home", href="/"), "."]),
+    ]
+
+
+def not_in_scope(page: str, why: str) -> list:
+    """Part of a page is outside the signed-in user's scope (refused and recorded)."""
+    return [
+        html.H1("Not in your scope"),
+        dbc.Alert(
+            [
+                html.P(why, className="mb-1"),
+                html.P(
+                    f"“{page}” shows only what your role and scope allow; this request was refused "
+                    "and recorded.",
+                    className="mb-0",
+                ),
+            ],
+            color="warning",
+            className="not-in-scope",
+        ),
+        html.P(dcc.Link("Home", href="/")),
+    ]

@@ -7,6 +7,7 @@ import dash
 from dash import Output, html
 
 from dashboards import data, ids
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.components.urlsync import register_url_sync
 from dashboards.views import actions as view
@@ -19,6 +20,7 @@ dash.register_page(
     description="Due missing episodes with no return interview yet (managers).",
     order=2,
     nav=True,
+    access=Access.CHILD_LEVEL,
 )
 
 

@@ -7,6 +7,7 @@ import dash
 from dash import html
 
 from dashboards import data
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.views import child as view
 
@@ -17,6 +18,7 @@ dash.register_page(
     title="Child timeline",
     description="One child's care, placements, missing episodes, PEPs and allocations.",
     nav=False,
+    access=Access.CHILD_LEVEL,
 )
 
 

@@ -12,6 +12,7 @@ from dash import Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from dashboards import data, ids
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.components.urlsync import register_url_sync
 from dashboards.views import data_quality as view
@@ -24,6 +25,7 @@ dash.register_page(
     description="Blocked extracts and why, data freshness, failing rows (data engineers).",
     order=5,
     nav=True,
+    access=Access.DATA_QUALITY,
 )
 
 CONTROLS = {

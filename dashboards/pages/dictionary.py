@@ -6,6 +6,7 @@ import dash
 from dash import html
 
 from dashboards import data
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.views import dictionary as view
 
@@ -17,6 +18,7 @@ dash.register_page(
     description="What each KPI counts, its polarity, source and target.",
     order=3,
     nav=True,
+    access=Access.AGGREGATES,
 )
 
 

@@ -10,6 +10,7 @@ import dash
 from dash import Output, html
 
 from dashboards import data, ids
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.components.urlsync import register_url_sync
 from dashboards.views import district as view
@@ -26,6 +27,7 @@ dash.register_page(
     title=_title,
     description="One district: KPIs against the LA, caseloads and action lists (managers).",
     nav=False,
+    access=Access.CHILD_LEVEL,
 )
 
 

@@ -6,6 +6,7 @@ import dash
 from dash import html
 
 from dashboards import data
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.views import districts as view
 
@@ -17,6 +18,7 @@ dash.register_page(
     description="The districts, with the size of each one's action lists (managers).",
     order=2,
     nav=True,
+    access=Access.CHILD_LEVEL,
 )
 
 

@@ -4,11 +4,14 @@ for the trend and the table by period), ``breakdown`` (e.g. ``care``, ``19-21``)
 from __future__ import annotations
 
 import dash
-from dash import Output, html
+from dash import Input, Output, State, html
+from dash.exceptions import PreventUpdate
 
 from dashboards import data, ids
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.components.urlsync import register_url_sync
+from dashboards.views import board_memory
 from dashboards.views import kpi as view
 
 
@@ -29,6 +32,7 @@ dash.register_page(
     title=_title,
     description="One KPI: trend, districts, figures and definition.",
     nav=False,
+    access=Access.AGGREGATES,
 )
 
 
@@ -40,6 +44,23 @@ def layout(kpi_id: str | None = None, **query):
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    board_memory.register_callbacks(app)  # commentary and board actions (the KPI page's)
+
+    @app.callback(
+        Output(ids.KPI_RANKING, "figure"),
+        Input(ids.KPI_DISTRICT_CHART, "value"),
+        State(ids.KPI_DISTRICT_CHART_STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def district_chart(choice, stored):
+        """Districts as intervals or as a funnel plot (the KPI page's radio buttons)."""
+        if not stored or choice not in ("intervals", "funnel"):
+            raise PreventUpdate
+        try:
+            return view.district_chart(choice, stored)
+        except data.NoSnapshot:
+            raise PreventUpdate from None
+
     register_url_sync(
         app,
         location=ids.KPI_URL,

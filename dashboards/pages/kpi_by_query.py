@@ -6,8 +6,11 @@ import dash
 from dash import dcc, html
 
 from dashboards import ids, urlstate
+from dashboards.auth import Access
 
-dash.register_page(__name__, path="/kpi", name="KPI", title="KPI", nav=False)
+dash.register_page(
+    __name__, path="/kpi", name="KPI", title="KPI", nav=False, access=Access.AGGREGATES
+)
 
 
 def layout(kpi=None, **query):

@@ -11,6 +11,7 @@ import dash
 from dash import Output, html
 
 from dashboards import data, ids
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.components.urlsync import register_url_sync
 from dashboards.views import missing as view
@@ -23,6 +24,7 @@ dash.register_page(
     description="Return home interviews after missing episodes, by district.",
     order=1,
     nav=True,
+    access=Access.AGGREGATES,
 )
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-dash.register_page(__name__, path="/404", name="Page not found", title="Page not found", nav=False)
+from dashboards.auth import Access
+
+dash.register_page(
+    __name__,
+    path="/404",
+    name="Page not found",
+    title="Page not found",
+    nav=False,
+    access=Access.SIGNED_IN,
+)
 
 
 def layout(**_query):

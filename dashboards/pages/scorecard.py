@@ -6,6 +6,7 @@ import dash
 from dash import Input, Output, State, ctx, html
 
 from dashboards import data, ids
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.views import scorecard as view
 
@@ -17,6 +18,7 @@ dash.register_page(
     description="Every KPI for the whole authority: latest, target, RAG, comparators.",
     order=0,
     nav=True,
+    access=Access.AGGREGATES,
 )
 
 

@@ -12,10 +12,17 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import data, ids, urlstate
+from dashboards.auth import Access
 from dashboards.components import messages
 from dashboards.components.controls import labelled_select
 from dashboards.components.grid import column, data_grid
-from dashboards.views.common import child_href, markdown_link
+from dashboards.views.common import (
+    child_href,
+    markdown_link,
+    my_districts,
+    refuse_district,
+    resolve_la,
+)
 
 #: Columns shown (in this order) when the action list has them, with their headings.
 SHOWN = {
@@ -39,13 +46,18 @@ NUMERIC = {"days_since_return"}
 
 def resolve(query: Mapping[str, Any], la: str | None = None) -> urlstate.KpiState:
     notes: list[str] = []
-    las = data.las()
-    la = la if la in las else urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes, stored=la)
+    mine = my_districts(la)
+    asked = urlstate.first(query.get("district"))
+    outside = la and asked and asked.upper() != urlstate.ALL_DISTRICTS and asked not in mine
+    if outside and asked.lower() in {d.lower() for d in data.districts(la)}:
+        refuse_district(asked, la, notes, "action_list:rhi")
+        query = {**query, "district": None}
     return urlstate.resolve_kpi(
         query,
         kpi_id=None,
         la=la,
-        districts=data.districts(la) if la else [],
+        districts=mine,
         breakdowns=[],
         default_breakdown=None,
         messages=notes,
@@ -74,17 +86,24 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
         )
         for c in shown
     ]
-    place = "all districts" if state.district == urlstate.ALL_DISTRICTS else state.district
+    place = state.district
+    if state.district == urlstate.ALL_DISTRICTS:
+        place = "all districts" if _every_district(state.la) else "all your districts"
     return messages.query_messages(state.messages), [
         html.P(f"{len(rows)} episodes waiting for a return interview — {place}."),
         data_grid(ids.ACTIONS_TABLE, rows, columns, label="RHI action list"),
     ]
 
 
+def _every_district(la: str) -> bool:
+    return data.principal().districts_for(Access.CHILD_LEVEL, la) is None
+
+
 def page(query: Mapping[str, Any]) -> list:
     state = resolve(query)
     notes, content = render(state)
-    districts = data.districts(state.la) if state.la else []
+    districts = my_districts(state.la)
+    every = "All districts" if not state.la or _every_district(state.la) else "All your districts"
     return [
         dcc.Location(id=ids.ACTIONS_URL, refresh=False),
         dcc.Store(id=ids.ACTIONS_LA, data=state.la),
@@ -103,7 +122,7 @@ def page(query: Mapping[str, Any]) -> list:
             labelled_select(
                 ids.ACTIONS_DISTRICT,
                 "District",
-                {urlstate.ALL_DISTRICTS: "All districts", **{d: d for d in districts}},
+                {urlstate.ALL_DISTRICTS: every, **{d: d for d in districts}},
                 state.district,
                 width=4,
             ),

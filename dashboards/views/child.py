@@ -20,7 +20,7 @@ from dashboards.components import messages
 from dashboards.components.chart import chart
 from dashboards.components.grid import column, data_grid, records
 from dashboards.manager_figures import LANES, describe_timeline, timeline_figure
-from dashboards.views.common import child_href, district_href
+from dashboards.views.common import child_href, district_href, resolve_la
 
 #: The tables below the chart: event type -> (heading, [(field, column heading)]).
 TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
@@ -132,7 +132,7 @@ def _summary(la: str, profile: dict[str, Any] | None, as_at: pd.Timestamp | None
 
 def resolve(query: Mapping[str, Any]) -> tuple[str | None, list[str]]:
     notes: list[str] = []
-    la = urlstate.resolve_la(query.get("la"), data.las(), notes)
+    la = resolve_la(query.get("la"), notes)
     return la, notes
 
 
@@ -142,14 +142,21 @@ def not_found(child: str, la: str, notes: list[str]) -> list:
     if elsewhere:
         found = [
             " The published data has a child with this id in ",
-            *[dcc.Link(f"LA {other}", href=child_href(child, la=other)) for other in elsewhere[:1]],
+            *[
+                dcc.Link(data.la_label(other), href=child_href(child, la=other))
+                for other in elsewhere[:1]
+            ],
             ".",
         ]
     return [
         html.H1("Child not found"),
         *messages.query_messages(notes),
         dbc.Alert(
-            [f"There is no child “{child}” in the published data of LA {la}.", *found],
+            [
+                f"There is no child “{child}” you may see in the published data of "
+                f"{data.la_label(la)}.",
+                *found,
+            ],
             color="warning",
             className="child-not-found",
         ),
@@ -174,8 +181,11 @@ def page(raw_child: str | None, query: Mapping[str, Any]) -> list:
         ]
     if not child:
         return not_found(child, la, notes)
-    events = data.child_events(la, child)
-    profile = data.child_profile(la, child)
+    try:
+        events = data.child_events(la, child)
+        profile = data.child_profile(la, child)
+    except data.NotAllowed:  # refused and audited; said as for a child that is not there
+        return not_found(child, la, notes)
     if events.empty and profile is None:
         return not_found(child, la, notes)
     as_at = _as_at(la, profile)
@@ -195,7 +205,7 @@ def page(raw_child: str | None, query: Mapping[str, Any]) -> list:
         sections.append(html.Section([html.H2(heading, className="h4"), body]))
     lanes = ", ".join(many for _lane, _one, many in LANES.values())
     return [
-        html.P(f"Child of LA {la}", className="text-body-secondary mb-0 mt-3"),
+        html.P(f"Child of {data.la_label(la)}", className="text-body-secondary mb-0 mt-3"),
         html.H1(f"Child {child}", className="mt-0"),
         html.P(
             f"Everything the published data records for this child on one time axis: {lanes}. "

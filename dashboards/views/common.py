@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboards import data, scoring, urlstate
 from dashboards import formatting as fmt
+from dashboards.auth import Access, audit
 from dashboards.components.grid import column, records
 
 #: Columns of a "figures by period" grid (``period_rows``).
@@ -20,6 +21,71 @@ PERIOD_COLUMNS = [
     column("shown", "Shown as"),
     column("status", "Status"),
 ]
+
+
+def resolve_la(raw: Any, notes: list[str], stored: str | None = None) -> str | None:
+    """The LA a page shows: ``stored`` (what the page rendered with) if the user may see
+    it, else the link's ``la`` if they may, else their first LA. An LA they may not see
+    (or that is not published) is refused with a message and an audit row, never shown."""
+    las = data.las()
+    if stored is not None:
+        if stored in las:
+            return stored
+        audit(
+            "denied",
+            result="denied",
+            what="la",
+            la=str(stored),
+            detail="page state named an LA outside the scope",
+        )
+    value = urlstate.first(raw)
+    if value is not None and value.lower() not in {la.lower() for la in las}:
+        fallback = las[0] if las else None
+        notes.append(
+            f"LA “{value}” is not available to you (not in your scope, or not published)"
+            + (f": showing LA {fallback} instead." if fallback else ".")
+        )
+        audit(
+            "denied",
+            result="denied",
+            what="la",
+            la=value,
+            detail="the link asked for an LA outside the scope",
+        )
+        return fallback
+    return urlstate.resolve_la(raw, las, notes)
+
+
+def my_districts(la: str | None, access: Access = Access.CHILD_LEVEL) -> list[str]:
+    """The districts of ``la`` whose child-level data the user may see (a manager's own;
+    every district for an analyst)."""
+    if not la:
+        return []
+    allowed = data.principal().districts_for(access, la)
+    everything = data.districts(la)
+    extra = [d for d in (allowed or ()) if d not in everything]
+    return [d for d in everything if allowed is None or d in allowed] + sorted(extra)
+
+
+def is_mine(la: str | None, district: str, access: Access = Access.CHILD_LEVEL) -> bool:
+    """Whether the user may see the child-level data of ``district`` of ``la``."""
+    if not la:
+        return False
+    allowed = data.principal().districts_for(access, la)
+    return allowed is None or district in allowed
+
+
+def refuse_district(district: str, la: str | None, notes: list[str], what: str) -> None:
+    """Say (and audit) that the link's district is outside the user's scope."""
+    notes.append(f"{district} is not in your scope: showing your districts instead.")
+    audit(
+        "denied",
+        result="denied",
+        what=what,
+        la=la,
+        district=district,
+        detail="the link asked for a district outside the scope",
+    )
 
 
 @data.memo

@@ -20,6 +20,7 @@ from dash import dcc, html
 
 from dashboards import data, export, ids, quality, urlstate
 from dashboards import formatting as fmt
+from dashboards.auth import audit
 from dashboards.components import messages
 from dashboards.components.chart import chart
 from dashboards.components.controls import (
@@ -205,8 +206,24 @@ def _files(la: str | None) -> list[str]:
 
 
 def resolve(query: Mapping[str, Any]) -> urlstate.DataQualityState:
+    las = data.dq_las()
+    asked = urlstate.first(query.get("la"))
+    notes: list[str] = []
+    if asked and asked.upper() != urlstate.ALL and asked not in las:
+        notes.append(
+            f"LA “{asked}” is not available to you (not in your scope, or not in the data): "
+            "showing all your LAs instead."
+        )
+        audit(
+            "denied",
+            result="denied",
+            what="dq_rows",
+            la=asked,
+            detail="the link asked for an LA outside the scope",
+        )
+        query = {**query, "la": None}
     return urlstate.resolve_data_quality(
-        query, las=data.dq_las(), years=_years, rules=_rules, files=_files
+        query, las=las, years=_years, rules=_rules, files=_files, messages=notes
     )
 
 
@@ -594,6 +611,12 @@ def download(query: Mapping[str, Any], kind: str) -> dict[str, Any]:
     state = resolve(query)
     rows = issues(state)
     name = f"dq-issues-{state.la.lower() if state.la == urlstate.ALL else state.la}"
+    audit(
+        "download",
+        what=f"{name}.{'xlsx' if kind == 'excel' else 'csv'}",
+        la=state.value("la"),
+        rows=len(rows),
+    )
     if kind == "excel":
         content = export.xlsx_bytes(rows, DOWNLOAD_COLUMNS, sheet="Failing rows", title=name)
         return dcc.send_bytes(content, f"{name}.xlsx", type=export.XLSX_MIMETYPE)

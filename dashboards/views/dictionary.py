@@ -25,10 +25,16 @@ COLUMNS = [
     column("frequency", "Frequency", width=120),
     column("breakdowns", "Breakdowns", width=150, **_WRAP),
     column("source", "Source", width=180, **_WRAP),
+    column("partner", "Accountable partner", width=220, **_WRAP),
+    column("owner", "Owner", width=220, **_WRAP),
     column("target", "Target", numeric=True, width=110),
     column("tolerance", "Tolerance", numeric=True, width=120),
     column("kpi_id", "Id", width=190),
 ]
+
+
+def _text(value) -> str:
+    return "" if fmt.is_missing(value) else str(value)
 
 
 def rows(catalogue: pd.DataFrame, targets: pd.DataFrame) -> list[dict]:
@@ -46,6 +52,8 @@ def rows(catalogue: pd.DataFrame, targets: pd.DataFrame) -> list[dict]:
                 "polarity": fmt.POLARITY_TEXT.get(kpi.get("polarity") or "", kpi.get("polarity")),
                 "target": target,
                 "tolerance": tolerance,
+                "partner": _text(kpi.get("partner_name")),
+                "owner": _text(kpi.get("owner_role")),
             }
         )
     return records(pd.DataFrame(out)) if out else []
@@ -57,7 +65,8 @@ def page() -> list:
         html.H1("KPI dictionary"),
         html.P(
             "What each KPI counts, whether higher or lower is better, where its data comes "
-            "from and the board's target. Select a KPI to see its figures.",
+            "from, the board's target and who is accountable for it. Select a KPI to see "
+            "its figures.",
             className="lead",
         ),
         data_grid(

@@ -24,7 +24,7 @@ from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import RAG_ICON
 from dashboards.manager_figures import describe_spine, spine_figure
 from dashboards.views import action_lists, caseloads, placement_locations
-from dashboards.views.common import district_href, kpi_href, markdown_link
+from dashboards.views.common import district_href, is_mine, kpi_href, markdown_link, resolve_la
 
 PERIOD_TYPE = "month"
 NOTES = {
@@ -80,8 +80,7 @@ def resolve(
     query: Mapping[str, Any], la: str | None = None, district: str | None = None
 ) -> urlstate.DistrictState:
     notes: list[str] = []
-    las = data.las()
-    la = la if la in las else urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes, stored=la)
     keys, _labels, _ends = months(la)
     return urlstate.resolve_district(query, district=district, la=la, months=keys, messages=notes)
 
@@ -112,7 +111,8 @@ def kpi_rows(comparison: pd.DataFrame, state: urlstate.DistrictState) -> list[di
                 "la_shown": row["la_shown"],
                 "low": row["low"],
                 "high": row["high"],
-                "rank": row["rank_text"],
+                "ci": row["ci"],
+                "compared": row["compared"],
                 "rag": _rag_text(row["rag"]),
                 "target": row["target"] or "–",
             }
@@ -128,34 +128,53 @@ def kpi_columns(district: str) -> list[dict[str, Any]]:
         column("shown", district, type="rightAligned"),
         column("counts", "Counts"),
         column("la_shown", "LA", type="rightAligned"),
+        column("ci", "95% interval"),
+        column("compared", "Compared with the LA"),
         column("low", "Lowest district"),
         column("high", "Highest district"),
-        column("rank", "Rank (1st = best)"),
         column("rag", "RAG"),
         column("target", "Target"),
     ]
 
 
 @data.memo
-def comparison(la: str, end: pd.Timestamp | None, district: str) -> pd.DataFrame:
-    """``managers.compare_district`` of ``district`` at ``end`` (shared: read-only)."""
+def comparison(
+    la: str, end: pd.Timestamp | None, district: str, threshold: int | None = None
+) -> pd.DataFrame:
+    """``managers.compare_district`` of ``district`` at ``end``, districts with fewer than
+    ``threshold`` cases (default: the settings' ``small_numbers``) being small numbers
+    (shared: read-only)."""
+    if threshold is None:
+        from pipelines.settings import get_settings
+
+        threshold = get_settings().small_numbers
     return managers.compare_district(
-        data.district_comparison(la, end), data.catalogue(), data.targets(), district, la
+        data.district_comparison(la, end),
+        data.catalogue(),
+        data.targets(),
+        district,
+        la,
+        threshold=threshold,
     )
 
 
 def _kpi_section(state: urlstate.DistrictState, label: str, end: pd.Timestamp | None) -> list:
     district = state.district or ""
-    compared = comparison(state.la or "", end, district)
+    from pipelines.settings import get_settings
+
+    compared = comparison(state.la or "", end, district, get_settings().small_numbers)
     heading = html.H2(f"KPIs against the LA and the other districts — {label}", className="h4")
     if compared.empty:
         return [heading, messages.notice(f"No KPI figures for {district} by {label}.", "info")]
     return [
         heading,
         html.P(
-            f"Each KPI at its latest period ending by {label}, at its headline breakdown. "
-            "Ranks and ranges compare the LA's districts (not County or Unallocated); the "
-            "chart leaves out KPIs shown for information.",
+            f"Each KPI at its latest period ending by {label}, at its headline breakdown, "
+            "with its 95% confidence interval. A district is significantly better or worse "
+            "than the LA only when its interval leaves out the LA's figure; districts with "
+            "small numbers are marked and never compared. Ranges cover the LA's districts "
+            "with enough cases (not County or Unallocated); the chart leaves out KPIs shown "
+            "for information.",
             className="small text-body-secondary",
         ),
         chart(
@@ -193,7 +212,7 @@ def render(state: urlstate.DistrictState) -> tuple[list, list]:
 def _action_lists(state: urlstate.DistrictState) -> html.Section:
     la, district = state.la or "", state.district or ""
     missing = action_lists.not_supplied_kpis(la)
-    frames = {name: data.action_list(name, la) for name in data.ACTION_LISTS}
+    frames = {name: data.action_list(name, la, district) for name in data.ACTION_LISTS}
     dates = [
         pd.Timestamp(d)
         for frame in frames.values()
@@ -206,7 +225,7 @@ def _action_lists(state: urlstate.DistrictState) -> html.Section:
         action_lists.section(
             name,
             ids.DISTRICT_ACTION_TABLES[name],
-            None if frame is None else managers.in_district(frame, name, district),
+            frame,
             la,
             district,
             not_supplied=action_lists.KPI_OF_LIST[name] in missing,
@@ -232,17 +251,18 @@ def not_found(raw: str, state: urlstate.DistrictState, districts: list[str]) -> 
         why = f"“{name}” is the whole authority, not a district: see the "
         tail: list = [dcc.Link("board scorecard", href="/" + urlstate.encode({"la": state.la}))]
     else:
-        why = f"There is no district “{name}” in LA {state.la}. "
+        why = f"There is no district “{name}” in {data.la_label(state.la)}. "
         tail = []
     links = [
         html.Li(dcc.Link(d, href=district_href(d, la=state.la, period=state.period)))
         for d in districts
+        if is_mine(state.la, d)
     ]
     return [
         html.H1("District not found"),
         *messages.query_messages(state.messages),
         dbc.Alert([why, *tail], color="warning", className="district-not-found"),
-        html.H2(f"Districts of LA {state.la}", className="h5"),
+        html.H2(f"Your districts of {data.la_label(state.la)}", className="h5"),
         html.Ul(links) if links else html.P("This LA has no districts in the published data."),
     ]
 
@@ -259,13 +279,21 @@ def page(raw_district: str | None, query: Mapping[str, Any]) -> list:
     district = match_district(raw_district, districts)
     if district is None:
         return not_found(raw_district or "", state, districts)
+    if not is_mine(state.la, district):
+        raise data.deny(
+            f"{district} is not one of your districts: its action lists, caseloads by worker "
+            "and children are for its own managers. Its figures are on the KPI pages.",
+            what="district_page",
+            la=state.la,
+            district=district,
+        )
     state.district = district
     notes, content = render(state)
     keys, labels, _ends = months(state.la)
     others = [
         dcc.Link(d, href=district_href(d, la=state.la, period=state.period))
         for d in districts
-        if d != district
+        if d != district and is_mine(state.la, d)
     ]
     filters = dbc.Row(
         [
@@ -278,7 +306,9 @@ def page(raw_district: str | None, query: Mapping[str, Any]) -> list:
             ),
             dbc.Col(
                 html.Nav(
-                    [html.Span("Other districts: ", className="fw-semibold"), *_joined(others)],
+                    [html.Span("Other districts: ", className="fw-semibold"), *_joined(others)]
+                    if others
+                    else [],
                     **{"aria-label": "Other districts"},
                 ),
                 md=8,
@@ -294,7 +324,10 @@ def page(raw_district: str | None, query: Mapping[str, Any]) -> list:
         dcc.Store(id=ids.DISTRICT_LA, data=state.la),
         dcc.Store(id=ids.DISTRICT_NAME, data=district),
         html.P(
-            ["District of LA ", state.la, " · ", dcc.Link("all districts", href=_index(state))],
+            [
+                f"District of {data.la_label(state.la)} · ",
+                dcc.Link("all districts", href=_index(state)),
+            ],
             className="text-body-secondary mb-0 mt-3",
         ),
         html.H1(district, className="mt-0"),

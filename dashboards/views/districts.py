@@ -9,11 +9,11 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data, ids, managers, urlstate
+from dashboards import data, ids
 from dashboards import formatting as fmt
 from dashboards.components import messages
 from dashboards.views import action_lists
-from dashboards.views.common import district_href
+from dashboards.views.common import district_href, is_mine, resolve_la
 from dashboards.views.district import known_districts
 
 HEADINGS = {
@@ -32,7 +32,8 @@ def table_rows(la: str) -> list[dict[str, Any]]:
     dims = data.district_table(la).set_index("district")
     comparison = data.district_comparison(la)
     looked_after = comparison[comparison["kpi_id"] == "cla_count"].set_index("district")
-    lists = {name: data.action_list(name, la) for name in data.ACTION_LISTS}
+    counts = data.action_list_counts(la)
+    published = {name for name, table in data.ACTION_LISTS.items() if data.has_table(table)}
     missing = action_lists.not_supplied_kpis(la)
     rows = []
     for district in known_districts(la):
@@ -47,23 +48,30 @@ def table_rows(la: str) -> list[dict[str, Any]]:
                 if cla
                 else "–",
                 **{
-                    name: _list_size(name, frame, district, missing)
-                    for name, frame in lists.items()
+                    name: _list_size(name, counts, published, district, missing)
+                    for name in data.ACTION_LISTS
                 },
             }
         )
     return rows
 
 
-def _list_size(name: str, frame: pd.DataFrame | None, district: str, missing: frozenset[str]):
+def _list_size(
+    name: str,
+    counts: pd.DataFrame,
+    published: set[str],
+    district: str,
+    missing: frozenset[str],
+):
     """How many of the list are in ``district``; None when the list is not published,
     "not supplied" when the LA did not supply what it is drawn from."""
-    if frame is None:
+    if name not in published:
         return None
-    rows = managers.in_district(frame, name, district)
-    if rows.empty and action_lists.KPI_OF_LIST[name] in missing:
+    found = counts.loc[(counts["list"] == name) & (counts["district"] == district), "rows"]
+    size = int(found.sum())
+    if size == 0 and action_lists.KPI_OF_LIST[name] in missing:
         return fmt.NOT_SUPPLIED
-    return len(rows)
+    return size
 
 
 def _cell(value: Any) -> str:
@@ -76,7 +84,7 @@ def _cell(value: Any) -> str:
 
 def page(query: Mapping[str, Any]) -> list:
     notes: list[str] = []
-    la = urlstate.resolve_la(query.get("la"), data.las(), notes)
+    la = resolve_la(query.get("la"), notes)
     head = [
         html.H1("Districts"),
         html.P(
@@ -100,7 +108,10 @@ def page(query: Mapping[str, Any]) -> list:
         html.Tr(
             [
                 html.Th(
-                    dcc.Link(r["district"], href=district_href(r["district"], la=la)), scope="row"
+                    dcc.Link(r["district"], href=district_href(r["district"], la=la))
+                    if is_mine(la, r["district"])
+                    else r["district"],
+                    scope="row",
                 ),
                 html.Td(_cell(r["teams"]), className="text-end"),
                 html.Td(_cell(r["population"]), className="text-end"),
@@ -113,7 +124,7 @@ def page(query: Mapping[str, Any]) -> list:
     ]
     table = html.Table(
         [
-            html.Caption(f"Districts of LA {la}", className="visually-hidden"),
+            html.Caption(f"Districts of {data.la_label(la)}", className="visually-hidden"),
             html.Thead(
                 html.Tr(
                     [
@@ -132,7 +143,8 @@ def page(query: Mapping[str, Any]) -> list:
         html.Div(table, className="table-responsive"),
         html.P(
             "Action lists are as at the latest extract. A child looked after without a "
-            "worker counts in Unallocated and in the district of their last worker.",
+            "worker counts in Unallocated and in the district of their last worker. "
+            "Each district's page (linked for your districts) lists its children.",
             className="small text-body-secondary",
         ),
     ]

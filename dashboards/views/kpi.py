@@ -8,16 +8,17 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboards import data, figures, ids, scoring, urlstate
+from dashboards import data, figures, ids, scoring, signals, spc, spc_figures, urlstate
 from dashboards import formatting as fmt
-from dashboards.components import messages
+from dashboards.components import messages, spc_bits
 from dashboards.components.chart import chart
 from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
-from dashboards.components.kpi_bits import direction_text, rag_badge
-from dashboards.views import placement_locations
+from dashboards.components.kpi_bits import rag_badge
+from dashboards.views import board_memory, placement_locations
 from dashboards.views.common import (
     PERIOD_COLUMNS,
     district_href,
@@ -25,10 +26,16 @@ from dashboards.views.common import (
     lookup,
     markdown_link,
     period_rows,
+    resolve_la,
 )
 
 #: The district column links to each district's page (a Markdown link in the cell).
-DISTRICT_COLUMNS = [column("district", "District", cellRenderer="markdown"), *PERIOD_COLUMNS[1:]]
+DISTRICT_COLUMNS = [
+    column("district", "District", cellRenderer="markdown"),
+    *PERIOD_COLUMNS[1:],
+    column("ci", "95% interval"),
+    column("compared", "Compared with the LA"),
+]
 MID_STORY_NOTE = (
     "Where the data starts part-way through a child's story (a period of care or a "
     "placement that began before the earliest year supplied), it is counted from the "
@@ -73,8 +80,7 @@ def _splits(la: str | None, kpi_id: str) -> pd.DataFrame:
 
 def resolve(query: Mapping[str, Any], la: str | None = None, kpi_id: str | None = None):
     notes: list[str] = []
-    las = data.las()
-    la = la if la in las else urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes, stored=la)
     breakdowns = sorted(set(_splits(la, kpi_id or "")["breakdown"]))
     return urlstate.resolve_kpi(
         query,
@@ -87,12 +93,39 @@ def resolve(query: Mapping[str, Any], la: str | None = None, kpi_id: str | None 
     )
 
 
+def _spc_lines(signal: signals.Signal, series: pd.DataFrame, kpi: dict) -> list:
+    """Variation, assurance and direction of travel from SPC (the summary card)."""
+    if signal.applied:
+        return [
+            html.P(
+                [
+                    spc_bits.variation_badge(signal.variation),
+                    " ",
+                    spc_bits.assurance_badge(signal.assurance, "no target or no better direction"),
+                ],
+                className="mb-1",
+            ),
+            html.P(f"Direction of travel: {signal.travel}.", className="mb-1 fw-semibold"),
+            html.P(signal.note(), className="small text-body-secondary"),
+        ]
+    return [
+        html.P(
+            "Direction of travel: "
+            + signals.plain_change(series, kpi.get("unit"), kpi.get("decimals"))
+            + ".",
+            className="mb-1",
+        ),
+        html.P(signal.note(), className="small text-body-secondary"),
+    ]
+
+
 def _summary(
     kpi: dict,
     series: pd.DataFrame,
     target,
     tolerance,
     comparators,
+    signal: signals.Signal,
     la: str = "",
     district: str = data.LA_TOTAL,
 ) -> dbc.Card:
@@ -134,19 +167,7 @@ def _summary(
     else:
         body.append(html.P("No target set.", className="text-body-secondary"))
     body += [
-        html.P(
-            direction_text(
-                scoring.change_between(latest, points.previous, polarity, places),
-                "since the previous period",
-            ),
-            className="mb-0",
-        ),
-        html.P(
-            direction_text(
-                scoring.change_between(latest, points.year_ago, polarity, places),
-                "since the same point last year",
-            )
-        ),
+        *_spc_lines(signal, series, kpi),
         html.H3("Comparators", className="h6"),
         html.Ul(
             [
@@ -193,6 +214,8 @@ def _definition(kpi: dict, target, tolerance, comparators) -> html.Dl:
         ("Target", "none set" if target is None else fmt.format_value(target, unit, places)),
         ("Tolerance (amber)", "" if tolerance is None else fmt.format_number(tolerance, places)),
         ("Comparator sources", "; ".join(sources) or fmt.NOT_PUBLISHED),
+        ("Accountable partner", kpi.get("partner_name")),
+        ("Owner", kpi.get("owner_role")),
         ("About the data", MID_STORY_NOTE),
     ]
     items: list = []
@@ -201,6 +224,106 @@ def _definition(kpi: dict, target, tolerance, comparators) -> html.Dl:
             continue
         items += [html.Dt(term, className="col-sm-3"), html.Dd(str(text), className="col-sm-9")]
     return html.Dl(items, className="row definition")
+
+
+SPC_HOW = (
+    "The chart is a Making Data Count SPC chart: the mean and process limits show the "
+    "month-to-month variation to expect; coloured points are special cause "
+    f"(outside the limits, a run of {spc.SHIFT_POINTS} on one side of the mean, a trend "
+    f"of {spc.TREND_POINTS}, or two of three near a limit)."
+)
+
+
+def small_numbers() -> int:
+    """The small-numbers threshold (``CSC_SMALL_NUMBERS``, default 10)."""
+    from pipelines.settings import get_settings
+
+    return get_settings().small_numbers
+
+
+def _method(unit: str | None) -> str:
+    if unit == "percent":
+        return "Wilson score method"
+    return "exact Poisson method"
+
+
+def _with_intervals(rows: list[dict], stats: dict[str, dict]) -> list[dict]:
+    out = []
+    for row in rows:
+        found = stats.get(row["district"], {"ci": "", "words": ""})
+        out.append({**row, "ci": found["ci"], "compared": found["words"]})
+    return out
+
+
+def _district_chart_choice(state, kpi_id: str, period_type: str, unit: str | None) -> html.Div:
+    """Intervals (default) or a funnel plot, redrawn by a callback (pages/kpi.py)."""
+    options = [{"label": " Intervals", "value": "intervals"}]
+    if unit in ("percent", "rate", "ratio"):
+        options.append({"label": " Funnel plot", "value": "funnel"})
+    return html.Div(
+        [
+            dcc.Store(
+                id=ids.KPI_DISTRICT_CHART_STATE,
+                data={
+                    "la": state.la,
+                    "kpi_id": kpi_id,
+                    "breakdown": state.breakdown,
+                    "period_type": period_type,
+                },
+            ),
+            dbc.Label("Show districts as", html_for=ids.KPI_DISTRICT_CHART, className="me-2"),
+            dbc.RadioItems(
+                id=ids.KPI_DISTRICT_CHART,
+                options=options,
+                value="intervals",
+                inline=True,
+            ),
+        ],
+        className="d-flex align-items-center mb-2 district-chart-choice",
+    )
+
+
+def _district_stats(by_district: pd.DataFrame, kpi: dict, threshold: int):
+    """(each district's interval and verdict against the LA, the LA's row)."""
+    return spc_figures.district_stats(
+        by_district,
+        kpi_id=kpi["kpi_id"],
+        unit=kpi.get("unit"),
+        decimals=kpi.get("decimals"),
+        polarity=kpi.get("polarity"),
+        threshold=threshold,
+    )
+
+
+def _intervals_chart(stats: list[dict], la_row, kpi: dict, la: str, target) -> go.Figure:
+    la_value = fmt.safe_float(la_row.get("value")) if la_row else None
+    links = {d["district"]: district_href(d["district"], la=la) for d in stats}
+    return spc_figures.district_intervals_figure(
+        stats,
+        unit=kpi.get("unit"),
+        decimals=kpi.get("decimals"),
+        la_value=la_value,
+        target=target,
+        links=links,
+    )
+
+
+def district_chart(choice: str, stored: dict) -> go.Figure:
+    """The districts chart chosen (``intervals`` or ``funnel``) for the stored state."""
+    kpi = kpi_meta(data.catalogue(), stored["kpi_id"])
+    la, breakdown = stored["la"], stored["breakdown"]
+    by_district = data.district_latest(la, kpi["kpi_id"], breakdown, stored["period_type"])
+    stats, la_row = _district_stats(by_district, kpi, small_numbers())
+    if choice == "funnel":
+        return spc_figures.funnel_figure(
+            stats,
+            unit=kpi.get("unit"),
+            decimals=kpi.get("decimals"),
+            kpi_id=kpi["kpi_id"],
+            la_row=la_row,
+        )
+    target, _tolerance = lookup().target(kpi["kpi_id"], breakdown, la)
+    return _intervals_chart(stats, la_row, kpi, la, target)
 
 
 def render(state: urlstate.KpiState) -> tuple[list, list]:
@@ -212,7 +335,7 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
     splits = _splits(state.la, kpi["kpi_id"])
     if splits.empty:
         return messages.query_messages(state.messages), [
-            messages.notice(f"No figures for {kpi['name']} in LA {state.la}.", "info"),
+            messages.notice(f"No figures for {kpi['name']} in {data.la_label(state.la)}.", "info"),
             html.H2("Definition", className="h4"),
             _definition(kpi, None, None, {}),
         ]
@@ -227,6 +350,7 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
             state.la, kpi["kpi_id"], data.LA_TOTAL, state.breakdown, period_type
         )
     place = "all districts" if state.district == urlstate.ALL_DISTRICTS else state.district
+    signal = signals.kpi_signal(series, kpi, target)
     trend = figures.trend_figure(
         series,
         name=f"{name} — {place}",
@@ -238,21 +362,14 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
         comparators=comparators,
         reference=reference,
     )
+    trend = spc_figures.with_spc(trend, signal, unit, kpi.get("decimals"))
     by_district = data.district_latest(state.la, kpi["kpi_id"], state.breakdown, period_type)
-    la_row = by_district[by_district["district"] == data.LA_TOTAL]
-    la_value = None if la_row.empty else fmt.safe_float(la_row["value"].iloc[0])
     links = {
         d: district_href(d, la=state.la) for d in by_district["district"] if d != data.LA_TOTAL
     }
-    ranking = figures.ranking_figure(
-        by_district,
-        unit=unit,
-        decimals=kpi.get("decimals"),
-        polarity=kpi.get("polarity"),
-        target=target,
-        la_total=la_value,
-        links=links,
-    )
+    threshold = small_numbers()
+    stats, la_record = _district_stats(by_district, kpi, threshold)
+    ranking = _intervals_chart(stats, la_record, kpi, state.la, target)
     ranking_period = (
         fmt.period_label(
             period_type,
@@ -265,6 +382,13 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
     )
     districts = by_district.copy()
     districts["district"] = districts["district"].replace({data.LA_TOTAL: "All districts"})
+    by_name = {r["district"]: r for r in stats}
+    by_name["All districts"] = {
+        "ci": spc_figures.la_interval_text(
+            la_record, kpi_id=kpi["kpi_id"], unit=unit, decimals=kpi.get("decimals")
+        ),
+        "words": "the LA: what each district is compared with",
+    }
     content = [
         dbc.Row(
             [
@@ -272,7 +396,14 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
                     [
                         html.H2(f"Latest — {place}", className="h4"),
                         _summary(
-                            kpi, series, target, tolerance, comparators, state.la, state.district
+                            kpi,
+                            series,
+                            target,
+                            tolerance,
+                            comparators,
+                            signal,
+                            state.la,
+                            state.district,
                         ),
                     ],
                     lg=4,
@@ -289,24 +420,42 @@ def render(state: urlstate.KpiState) -> tuple[list, list]:
                                 unit=unit,
                                 decimals=kpi.get("decimals"),
                                 target=target,
-                            ),
+                            )
+                            + " "
+                            + spc_figures.describe_spc(signal, name, unit, kpi.get("decimals")),
+                        ),
+                        html.P(
+                            spc_figures.baseline_text(signal)
+                            + (". " if signal.applied else "")
+                            + SPC_HOW,
+                            className="small text-body-secondary",
                         ),
                     ],
                     lg=8,
                 ),
             ]
         ),
-        html.H2(f"Districts side by side — {ranking_period}", className="h4"),
+        html.H2(f"Districts compared with the LA — {ranking_period}", className="h4"),
+        html.P(
+            f"Each district with its 95% confidence interval ({_method(unit)}). A district "
+            "is significantly better or worse than the LA only when its interval leaves "
+            "out the LA's figure; otherwise it is similar, however the figures rank. "
+            f"Districts with fewer than {threshold} cases are marked “small numbers” and "
+            "never compared.",
+            className="small text-body-secondary",
+        ),
+        _district_chart_choice(state, kpi["kpi_id"], period_type, unit),
         chart(
             ids.KPI_RANKING,
             ranking,
-            figures.describe_ranking(
-                by_district, name=name, unit=unit, decimals=kpi.get("decimals")
-            ),
+            spc_figures.describe_districts(stats, name, threshold),
         ),
         data_grid(
             ids.KPI_RANKING_TABLE,
-            district_rows(period_rows(districts, kpi, label_column="district"), links),
+            district_rows(
+                _with_intervals(period_rows(districts, kpi, label_column="district"), by_name),
+                links,
+            ),
             DISTRICT_COLUMNS,
             label=f"{name} by district",
         ),
@@ -382,4 +531,5 @@ def page(kpi_id: str | None, query: Mapping[str, Any]) -> list:
         html.Div(notes, id=ids.KPI_MESSAGES, **{"aria-live": "polite"}),
         filters_section(filters),
         html.Div(content, id=ids.KPI_CONTENT),
+        *([board_memory.section(state.la, kpi_id)] if state.la else []),
     ]

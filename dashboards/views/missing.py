@@ -10,14 +10,21 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data, figures, ids, scoring, urlstate
+from dashboards import data, figures, ids, scoring, signals, urlstate
 from dashboards import formatting as fmt
 from dashboards.components import messages
 from dashboards.components.chart import chart
 from dashboards.components.controls import filters_section, labelled_select
 from dashboards.components.grid import column, data_grid
 from dashboards.components.kpi_bits import kpi_tile
-from dashboards.views.common import PERIOD_COLUMNS, kpi_href, kpi_meta, lookup, period_rows
+from dashboards.views.common import (
+    PERIOD_COLUMNS,
+    kpi_href,
+    kpi_meta,
+    lookup,
+    period_rows,
+    resolve_la,
+)
 
 SECTION_A = (
     "rhi_offered_pct",
@@ -68,8 +75,7 @@ def context(la: str | None) -> Context:
 def resolve(query: Mapping[str, Any], la: str | None = None) -> urlstate.MissingState:
     """Check ``query`` (and the LA, from the query unless given) against the data."""
     notes: list[str] = []
-    las = data.las()
-    la = la if la in las else urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes, stored=la)
     ctx = context(la)
     return urlstate.resolve_missing(
         query,
@@ -133,6 +139,7 @@ def _tiles(state: urlstate.MissingState, ctx: Context, frame: pd.DataFrame) -> l
                 target="" if target is None else fmt.format_value(target, unit, decimals),
                 vs_previous=scoring.change_between(latest, points.previous, polarity, decimals),
                 vs_year_ago=scoring.change_between(latest, points.year_ago, polarity, decimals),
+                signal=signals.kpi_signal(upto[upto["kpi_id"] == kpi_id], kpi, target),
             )
         )
     heading = html.H2(f"Figures for {ctx.month_labels.get(state.end or '', '')}", className="h4")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 from dash import html
 
-from dashboards import data, ids, location_figures
+from dashboards import data, disclosure, ids, location_figures
 from dashboards import formatting as fmt
 from dashboards.components.chart import chart
 from dashboards.components.grid import column, data_grid
@@ -51,13 +51,21 @@ def not_known_note(la: str, kpi_id: str, district: str, latest: Mapping | None) 
     companion, words = NOT_KNOWN_KPIS[kpi_id]
     series = data.kpi_series(la, companion, district)
     same = series[pd.to_datetime(series["period_end"]) == pd.Timestamp(latest["period_end"])]
-    if same.empty or fmt.is_missing(same["numerator"].iloc[0]):
+    if same.empty:
         return []
-    count = int(same["numerator"].iloc[0])
-    children = "child" if count == 1 else "children"
+    status = same["status"].iloc[0]
+    if status == disclosure.SUPPRESSED_SMALL:  # the board's copy: a small count is hidden
+        figure = f"{disclosure.small_count_text()} children"
+    elif status == disclosure.SUPPRESSED:
+        figure = "suppressed"
+    elif fmt.is_missing(same["numerator"].iloc[0]):
+        return []
+    else:
+        count = int(same["numerator"].iloc[0])
+        figure = f"{count:,} {'child' if count == 1 else 'children'}"
     return [
         html.P(
-            [html.Strong(f"{words.capitalize()}: {count:,} {children}"), f" ({NOT_KNOWN_WHY})."],
+            [html.Strong(f"{words.capitalize()}: {figure}"), f" ({NOT_KNOWN_WHY})."],
             id=ids.KPI_NOT_KNOWN,
             className="small not-known",
         )

@@ -5,7 +5,9 @@ Board pages show aggregate figures only, never child-level data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -13,12 +15,16 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data, export, figures, ids, scoring, urlstate
+from dashboards import data, export, figures, ids, scoring, signals, urlstate
 from dashboards import formatting as fmt
-from dashboards.components import messages
+from dashboards.auth import acting_as, audit
+from dashboards.board import service
+from dashboards.board.store import Action, Commentary
+from dashboards.components import messages, spc_bits
+from dashboards.components.board_bits import action_counts
 from dashboards.components.controls import download_button
-from dashboards.components.kpi_bits import DIRECTION_ICON, direction_text, rag_badge
-from dashboards.views.common import kpi_href
+from dashboards.components.kpi_bits import rag_badge
+from dashboards.views.common import kpi_href, lookup, resolve_la
 
 CSV_COLUMNS = [
     "area",
@@ -34,9 +40,13 @@ CSV_COLUMNS = [
     "target",
     "tolerance",
     "rag",
-    "vs_previous",
-    "vs_year_ago",
+    "variation",
+    "assurance",
+    "direction_of_travel",
+    "spc_note",
     *scoring.COMPARATORS,
+    "partner",
+    "owner_role",
 ]
 SVG_DATA = "data:image/svg+xml;charset=utf-8,"
 #: The sparkline of a KPI with no figures: an empty box.
@@ -47,10 +57,49 @@ EMPTY_SPARKLINE = SVG_DATA + quote(figures.sparkline_svg(pd.DataFrame()))
 def frame(la: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scorecard rows, headline series) of ``la`` (shared: read-only)."""
     headline = data.headline_series(la)
-    rows = scoring.scorecard_frame(
-        data.catalogue(), headline, data.targets(), data.comparators(), la
-    )
-    return rows, headline
+    catalogue = data.catalogue()
+    rows = scoring.scorecard_frame(catalogue, headline, data.targets(), data.comparators(), la)
+    return with_signals(rows, catalogue, headline, la), headline
+
+
+def with_signals(
+    rows: pd.DataFrame, catalogue: pd.DataFrame, headline: pd.DataFrame, la: str
+) -> pd.DataFrame:
+    """The scorecard rows with SPC's variation, assurance and direction of travel (from
+    SPC, never from the last two points: a KPI without SPC says how it changed in numbers,
+    untested), and the accountable partner."""
+    if rows.empty:
+        return rows
+    found = signals.headline_signals(catalogue, headline, lookup(), la)
+    series_of = {str(k): g for k, g in headline.groupby("kpi_id")} if not headline.empty else {}
+    kpis = catalogue.set_index("kpi_id").to_dict("index")
+    out = rows.copy()
+    out["variation"] = [found[k].variation if k in found else None for k in out["kpi_id"]]
+    out["assurance"] = [found[k].assurance if k in found else None for k in out["kpi_id"]]
+    out["spc_note"] = [found[k].note() if k in found else "" for k in out["kpi_id"]]
+    out["spc_travel"] = [found[k].travel if k in found else None for k in out["kpi_id"]]
+    travel = []
+    for record in out.to_dict("records"):
+        signal = found.get(record["kpi_id"])
+        if signal is not None and signal.applied:
+            travel.append(f"{signal.travel} (SPC to {signal.judged_to})")
+        else:
+            series = series_of.get(record["kpi_id"], pd.DataFrame())
+            travel.append(
+                signals.plain_change(series, record["unit"], record["decimals"])
+                if not series.empty
+                else "no figures"
+            )
+    out["direction_of_travel"] = travel
+    out["partner"] = [kpis.get(k, {}).get("partner_name") for k in out["kpi_id"]]
+    out["owner_role"] = [kpis.get(k, {}).get("owner_role") for k in out["kpi_id"]]
+    return out
+
+
+@data.memo
+def records(la: str) -> list[dict[str, Any]]:
+    """The scorecard's rows as records (shared: read-only)."""
+    return frame(la)[0].to_dict("records")
 
 
 @data.memo
@@ -64,9 +113,18 @@ def sparklines(la: str) -> dict[str, str]:
     }
 
 
-def csv_text(la: str) -> str:
-    rows, _ = frame(la)
-    return rows.reindex(columns=CSV_COLUMNS).to_csv(index=False)
+@dataclass(frozen=True)
+class BoardNotes:
+    """The board's memory for the scorecard, read per request (it changes without a
+    publish, so it is never cached with the snapshot's figures)."""
+
+    commentary: dict[str, Commentary]
+    actions: list[Action]
+    today: dt.date
+
+    @classmethod
+    def read(cls, la: str) -> BoardNotes:
+        return cls(service.latest_commentary(la), service.actions(la), service.today())
 
 
 def _legend() -> html.Div:
@@ -74,20 +132,25 @@ def _legend() -> html.Div:
         html.Li([rag_badge(r), f" {scoring.RAG_MEANING[r]}"], className="list-inline-item me-3")
         for r in (scoring.GREEN, scoring.AMBER, scoring.RED)
     ]
-    travel = ", ".join(
-        f"{DIRECTION_ICON[d]} {d}"
-        for d in (scoring.IMPROVING, scoring.DECLINING, scoring.NO_CHANGE)
-    )
     return html.Div(
         [
             html.H2("How to read this page", className="h6"),
             html.Ul(rag_items, className="list-inline mb-1"),
-            html.P(
-                f"Direction of travel, judged by whether higher or lower is better: {travel}; "
-                f"{DIRECTION_ICON[scoring.UP]} up / {DIRECTION_ICON[scoring.DOWN]} down for "
-                "figures shown for information. Comparators are the latest published figure "
-                "with its year, or “not published”.",
-                className="small mb-0",
+            html.Details(
+                [
+                    html.Summary("Variation, assurance and direction of travel", className="small"),
+                    spc_bits.legend(),
+                    html.P(
+                        "Direction of travel comes from the SPC chart: improving or "
+                        "deteriorating only when the latest point is special cause. A KPI "
+                        "with too few points (termly and yearly figures) or a rolling "
+                        "12-month figure says how it changed in numbers, not tested. "
+                        "Comparators are the latest published figure with its year, or "
+                        "“not published”.",
+                        className="small mb-0",
+                    ),
+                ],
+                open=True,
             ),
         ],
         className="mb-3",
@@ -104,7 +167,25 @@ def _period_text(record: dict[str, Any]) -> str:
     return f"{record['period']} · {urlstate.BREAKDOWN_LABELS.get(breakdown, breakdown)}"
 
 
-def _row(record: dict[str, Any], sparkline: str, la: str) -> html.Tr:
+def _notes(kpi_id: str, notes: BoardNotes) -> html.Td:
+    """The board's notes on a KPI: its commentary (shortened, with the period it was
+    written for) and its open and overdue actions."""
+    parts: list = []
+    written = notes.commentary.get(kpi_id)
+    if written is not None:
+        text = written.body if len(written.body) <= 140 else written.body[:139].rstrip() + "…"
+        parts += [
+            html.Span(text),
+            html.Br(),
+            html.Span(f"Written for {written.period_label}", className="text-body-secondary"),
+        ]
+    counts = action_counts([a for a in notes.actions if a.kpi_id == kpi_id], notes.today)
+    if counts:
+        parts += [html.Br() if parts else "", html.Span(counts, className="fw-semibold")]
+    return html.Td(parts or "–", className="small board-notes")
+
+
+def _row(record: dict[str, Any], sparkline: str, la: str, notes: BoardNotes) -> html.Tr:
     polarity = record.get("polarity")
     if isinstance(record["rag"], str):
         rag = rag_badge(record["rag"])
@@ -126,9 +207,11 @@ def _row(record: dict[str, Any], sparkline: str, la: str) -> html.Tr:
             html.Td(record["display"], className="fw-bold text-end"),
             html.Td(record["target_display"] or "–", className="text-end"),
             html.Td(rag),
-            html.Td(direction_text(record["vs_previous"], "")),
-            html.Td(direction_text(record["vs_year_ago"], "")),
+            html.Td(spc_bits.variation_badge(record.get("variation"), record.get("spc_note", ""))),
+            html.Td(spc_bits.assurance_badge(record.get("assurance"), _no_assurance(record))),
+            html.Td(record.get("direction_of_travel") or "", className="small travel-spc"),
             *[html.Td(record[name], className="small") for name in scoring.COMPARATORS],
+            _notes(record["kpi_id"], notes),
             html.Td(
                 html.Img(
                     src=sparkline,
@@ -143,7 +226,17 @@ def _row(record: dict[str, Any], sparkline: str, la: str) -> html.Tr:
     )
 
 
-def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str) -> html.Section:
+def _no_assurance(record: dict[str, Any]) -> str:
+    if record.get("polarity") not in ("higher", "lower"):
+        return "no assurance for a figure shown for information"
+    if fmt.is_missing(record.get("target")):
+        return "no assurance without a target"
+    return "no assurance without SPC"
+
+
+def _area_table(
+    area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str, notes: BoardNotes
+) -> html.Section:
     header = html.Thead(
         html.Tr(
             [
@@ -153,9 +246,11 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
                     "Latest",
                     "Target",
                     "RAG",
-                    "Since previous period",
-                    "Since same point last year",
+                    "Variation",
+                    "Assurance",
+                    "Direction of travel",
                     *scoring.COMPARATORS,
+                    "Commentary and actions",
                     "Trend",
                 )
             ]
@@ -163,7 +258,7 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
     )
     body = html.Tbody(
         [
-            _row(record, lines.get(record["kpi_id"], EMPTY_SPARKLINE), la)
+            _row(record, lines.get(record["kpi_id"], EMPTY_SPARKLINE), la, notes)
             for record in rows.to_dict("records")
         ]
     )
@@ -174,7 +269,8 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
                 html.Table(
                     [
                         html.Caption(
-                            f"{area}: latest figures for LA {la}", className="visually-hidden"
+                            f"{area}: latest figures for {data.la_label(la)}",
+                            className="visually-hidden",
                         ),
                         header,
                         body,
@@ -189,14 +285,14 @@ def _area_table(area: str, rows: pd.DataFrame, lines: Mapping[str, str], la: str
 
 def page(query: Mapping[str, Any]) -> list:
     notes: list[str] = []
-    las = data.las()
-    la = urlstate.resolve_la(query.get("la"), las, notes)
+    la = resolve_la(query.get("la"), notes)
     head = [
-        html.H1("Board scorecard"),
+        html.H1(f"Board scorecard — {data.la_label(la)}" if la else "Board scorecard"),
         html.P(
             "Every KPI of the performance framework for the whole authority: the latest "
-            "figure, the board's target, RAG, direction of travel and published comparators. "
-            "Select a KPI for its trend, districts and definition.",
+            "figure, the board's target, RAG, SPC variation and assurance, direction of "
+            "travel, published comparators and who is accountable. Select a KPI for its "
+            "trend, districts, commentary and the board's actions.",
             className="lead",
         ),
     ]
@@ -204,8 +300,9 @@ def page(query: Mapping[str, Any]) -> list:
         return [*head, messages.notice("The published snapshot holds no KPI values yet.", "info")]
     rows, _headline = frame(la)
     lines = sparklines(la)
+    board_notes = BoardNotes.read(la)
     sections = [
-        _area_table(str(area), group, lines, la)
+        _area_table(str(area), group, lines, la, board_notes)
         for area, group in rows.groupby("area", sort=False, dropna=False)
     ]
     return [
@@ -236,11 +333,25 @@ def page(query: Mapping[str, Any]) -> list:
 
 
 def download(la: str, kind: str = "csv") -> dict[str, Any]:
-    """The scorecard of ``la`` as ``scorecard-<la>.csv``, or ``.xlsx`` for ``kind="excel"``."""
-    if kind == "excel":
+    """The scorecard of ``la`` as ``scorecard-<la>.csv``, or ``.xlsx`` for ``kind="excel"``.
+
+    A board output whoever downloads it: always disclosure-controlled (small counts
+    "fewer than 6", what they make "suppressed")."""
+    who = data.principal()
+    if la not in data.las():
+        raise data.deny(f"LA {la} is not in your scope.", what="scorecard_download", la=la)
+    with acting_as(who.with_suppression()):
         rows, _ = frame(la)
+    audit(
+        "download",
+        what=f"scorecard.{'xlsx' if kind == 'excel' else 'csv'}",
+        la=la,
+        detail="disclosure-controlled",
+    )
+    table = rows.reindex(columns=CSV_COLUMNS)
+    if kind == "excel":
         content = export.xlsx_bytes(
-            rows.reindex(columns=CSV_COLUMNS), sheet=f"Scorecard {la}", title=f"Scorecard LA {la}"
+            table, sheet=f"Scorecard {la}", title=f"Scorecard {data.la_label(la)}"
         )
         return dcc.send_bytes(content, f"scorecard-{la}.xlsx", type=export.XLSX_MIMETYPE)
-    return dcc.send_string(csv_text(la), f"scorecard-{la}.csv")
+    return dcc.send_string(table.to_csv(index=False), f"scorecard-{la}.csv")

@@ -1,13 +1,14 @@
 """The LA partitions: one per LA folder of the landing folder (``<landing>/<la_code>/``).
 
-The ingest step and its blocking Great Expectations checks are partitioned by LA, so one
-authority's new extract reloads that authority only. dbt and the publish step are not
-partitioned: they rebuild and publish every LA from the raw layer after each refresh
-(docs/operations.md, "Partitions", says why).
+The ingest step, its blocking Great Expectations checks and the dbt models are
+partitioned by LA, so one authority's new extract reloads, checks and rebuilds that
+authority only; the publish step copies the LAs rebuilt (docs/operations.md,
+"Incremental by LA").
 
 Keys are added by the landing sensor when a new LA folder appears, by the monthly
-schedule, and by ``python -m pipelines.defs.partitions`` (``make materialize``), which
-prints the range of every key for ``dagster asset materialize --partition-range``.
+schedule, and by ``python -m pipelines.defs.partitions``, which
+prints the range of every key for ``dagster asset materialize --partition-range`` (with
+``--materialize``, as ``make materialize`` runs it, it runs that command itself, in-process).
 """
 
 import sys
@@ -41,12 +42,11 @@ def all_las_range(instance: dg.DagsterInstance) -> str | None:
     return f"{keys[0]}...{keys[-1]}" if keys else None
 
 
-def main() -> None:
-    """Prepare a by-hand run of every LA: release killed runs, add partitions, print the range."""
+def prepare(instance: dg.DagsterInstance) -> str:
+    """Prepare a by-hand run of every LA: release killed runs, add partitions; the range."""
     from pipelines.settings import get_settings
 
     landing = get_settings().landing_dir
-    instance = dg.DagsterInstance.get()
     for run in release_dead_runs(instance):
         print(  # noqa: T201 (a command reports what it did)
             f"run {run.run_id} ({run.job_name}) was killed (pid {run.pid} is gone): "
@@ -59,7 +59,24 @@ def main() -> None:
     span = all_las_range(instance)
     if span is None:
         raise SystemExit(f"no LA folders in {landing}: run 'make generate' or set CSC_LANDING_DIR")
-    print(span)  # noqa: T201
+    return span
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the range of every LA partition (after :func:`prepare`); with ``--materialize``,
+    materialise every asset for that range with Dagster's own CLI in this same process
+    (``make materialize``: one interpreter start and one Dagster import, not two)."""
+    args = sys.argv[1:] if argv is None else argv
+    with dg.DagsterInstance.get() as instance:
+        span = prepare(instance)
+    if "--materialize" not in args:
+        print(span)  # noqa: T201
+        return
+    from dagster._cli import main as dagster_cli  # the `dagster` command's entry point
+
+    sys.argv = ["dagster", "asset", "materialize", "-m", "pipelines.definitions"]
+    sys.argv += ["--select", "*", "--partition-range", span]
+    dagster_cli()
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from pipelines.synth.la_codes import LAS
+from pipelines.lib.la_codes import la_codes
+from pipelines.synth.la_codes import KINDS
 
-NAMES: dict[str, str] = {code: name for code, name, _ in LAS}
-KINDS: dict[str, str] = {code: kind for code, _, kind in LAS}
+#: DfE code -> name, from the one list of LAs (the seed ``la_ons_codes``).
+NAMES: dict[str, str] = {code: la.la_name for code, la in sorted(la_codes().items())}
 ALL_CODES: tuple[str, ...] = tuple(sorted(NAMES))
 
 #: Size bands (relative to Hampshire) by kind.

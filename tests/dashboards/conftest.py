@@ -33,11 +33,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from auth_helpers import add_accounts, principal, security_settings, signed_in
 from dash_helpers import DashCallbacks
 from manager_fixture import add_manager_tables
 from status_fixture import build_status
 
 from dashboards import data
+from dashboards.auth import acting_as
 
 EXTRACT_DATE = dt.date(2025, 2, 14)
 MONTHS = [dt.date(2024 + (m // 12), m % 12 + 1, 1) for m in range(14)]  # Jan 2024 .. Feb 2025
@@ -288,7 +290,48 @@ def build_snapshot(path: Path) -> Path:
             ],
         )  # fmt: skip
         add_manager_tables(con)  # the district and child pages (manager_fixture)
+        add_board_tables(con)  # LA names and partners (issue 15)
     return path
+
+
+#: Partners and who is accountable for which KPI (the seeds partners, kpi_accountability).
+PARTNERS = [
+    ("rhi_provider", "RHI Provider Ltd", "commissioned service", "Return home interviews."),
+    ("virtual_school", "Virtual School", "education partner", "PEPs."),
+    ("cs_workforce", "Social work workforce", "council service", "Caseloads."),
+]
+ACCOUNTABLE = {  # kpi_id -> (partner_id, owner role); the others have none
+    "rhi_offered_pct": ("rhi_provider", "RHI contract manager"),
+    "rhi_accepted_pct": ("rhi_provider", "RHI contract manager"),
+    "rhi_within_72h_pct": ("rhi_provider", "RHI contract manager"),
+    "pep_in_term_pct": ("virtual_school", "Virtual School Head"),
+    "caseload_avg": ("cs_workforce", "Principal Social Worker"),
+}
+
+
+def add_board_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """LA names (reference.la_ons_codes: 850 Hampshire, 851 Portsmouth; 852 has none, so
+    pages call it "LA 852"), partners, and the catalogue's accountable partner."""
+    con.execute(
+        "create table reference.la_ons_codes as select * from (values "
+        "('850', 'Hampshire', 'E10000014', 'Counties'), "
+        "('851', 'Portsmouth', 'E06000044', 'Unitary Authorities')) "
+        "t(la_code, la_name, ons_code, la_type)"
+    )
+    con.execute(
+        "create table reference.partners (partner_id varchar, name varchar, kind varchar, "
+        "description varchar)"
+    )
+    con.executemany("insert into reference.partners values (?, ?, ?, ?)", PARTNERS)
+    for column in ("partner_id", "partner_name", "owner_role"):
+        con.execute(f"alter table marts.kpi_catalogue add column {column} varchar")
+    names = {p[0]: p[1] for p in PARTNERS}
+    for kpi_id, (partner, owner) in ACCOUNTABLE.items():
+        con.execute(
+            "update marts.kpi_catalogue set partner_id = ?, partner_name = ?, owner_role = ? "
+            "where kpi_id = ?",
+            [partner, names[partner], owner, kpi_id],
+        )
 
 
 @pytest.fixture(scope="session")
@@ -301,29 +344,104 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def use_snapshot(snapshot: Path) -> Iterator[Path]:
-    """Read the fixture snapshot in data.* calls made outside an app."""
-    with data.use_snapshot(snapshot):
+    """Read the fixture snapshot in data.* calls made outside an app, as the analyst (who
+    may read everything: the scope rules have tests of their own)."""
+    with data.use_snapshot(snapshot), acting_as(principal("analyst")):
         yield snapshot
 
 
+@pytest.fixture(scope="session", autouse=True)
+def auth_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Accounts, session key and audit log of every app a test builds, in a temp folder
+    (an app built from the environment's settings would otherwise use data/auth)."""
+    path = tmp_path_factory.mktemp("auth")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CSC_AUTH_DIR", str(path))
+        env.delenv("CSC_DEMO", raising=False)
+        yield path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _board_store_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps and scripts that are not given a board store use an empty one in a temporary
+    folder, never the repository's data/board (CSC_BOARD_PATH, read by the settings)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CSC_BOARD_PATH", str(tmp_path_factory.mktemp("board") / "board.sqlite3"))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """argon2id with light parameters (8 MiB, one pass) in this process: the same
+    algorithm and code, a hundredth of the cost (the tests check thousands of passwords;
+    production keeps argon2-cffi's RFC 9106 defaults, 64 MiB and three passes)."""
+    from argon2 import PasswordHasher
+
+    from dashboards.auth import users
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8192))
+        yield
+
+
 @pytest.fixture(scope="session")
-def app(snapshot: Path):
+def security(auth_dir: Path):
+    """Sign-in settings of the test apps: accounts and the audit log in a temp folder."""
+    return security_settings(auth_dir)
+
+
+@pytest.fixture(scope="session")
+def make_app(security):
+    """``make_app(serving_path)``: another app, with the test accounts."""
     from dashboards.app import create_app
 
-    return create_app(serving_path=snapshot)
+    def make(serving_path: Path):
+        app = create_app(serving_path=serving_path, security=security)
+        add_accounts(app)
+        return app
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def app(snapshot: Path, make_app, tmp_path_factory: pytest.TempPathFactory):
+    """The app on the fixture snapshot, with the test accounts (auth_helpers.ACCOUNTS) and
+    an empty board store of its own (tests that write use ``board``)."""
+    from dashboards.board.store import BOARD_PATH_KEY
+
+    app = make_app(snapshot)
+    app.server.config[BOARD_PATH_KEY] = str(tmp_path_factory.mktemp("app-board") / "b.sqlite3")
+    return app
+
+
+@pytest.fixture
+def board(app, tmp_path: Path) -> Iterator[Path]:
+    """A fresh board store for one test (the app's is put back after)."""
+    from dashboards.board.store import BOARD_PATH_KEY
+
+    before = app.server.config[BOARD_PATH_KEY]
+    path = tmp_path / "board" / "board.sqlite3"
+    app.server.config[BOARD_PATH_KEY] = str(path)
+    yield path
+    app.server.config[BOARD_PATH_KEY] = before
 
 
 @pytest.fixture
 def client(app):
+    """A test client signed in as the analyst (through the sign-in form, once a run)."""
+    return signed_in(app, "analyst")
+
+
+@pytest.fixture
+def anonymous(app):
+    """A test client nobody signed in with."""
     return app.server.test_client()
 
 
 @pytest.fixture(scope="session")
-def empty_app(tmp_path_factory: pytest.TempPathFactory):
+def empty_app(tmp_path_factory: pytest.TempPathFactory, make_app):
     """An app whose snapshot has not been published yet."""
-    from dashboards.app import create_app
-
-    return create_app(serving_path=tmp_path_factory.mktemp("unpublished") / "serving.duckdb")
+    return make_app(tmp_path_factory.mktemp("unpublished") / "serving.duckdb")
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,10 @@ Figures the tests rely on (LA 850, as at 14 Feb 2025 unless said):
   2-4 Nov 2024 (interview held 6 Nov, within 72 hours) and 30 Jan-1 Feb 2025 (interview
   offered 3 Feb, declined), a PEP on 10 Oct 2024 and a review on 1 Dec 2024. C002 is in
   dim_children with no event; P001 is a child of LA 851.
+- Where children looked after live now (fct_placement_locations): C001 (Winchester) in
+  Portsmouth, 15.8 miles; C002 (Basingstoke and Deane) in Sheffield, 170.9 miles; C005
+  (Unallocated) placement postcode blank; C003 no longer looked after; P001 of LA 851
+  (North) in Leeds.
 """
 
 from __future__ import annotations
@@ -193,3 +197,26 @@ def add_manager_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(
         "insert into marts.mart_child_timeline values (?, ?, ?, ?, ?, ?, ?, ?, ?)", TIMELINE
     )
+    con.execute(
+        "create table marts.fct_placement_locations (la_code varchar, child varchar, "
+        "placement_start date, place varchar, pl_postcode varchar, pl_upper_tier_name varchar, "
+        "is_outside_la boolean, distance_miles double, is_over_20_miles boolean, "
+        "outside_status varchar, distance_status varchar, sw_id_at_as_at varchar, "
+        "is_current_at_as_at boolean, district_at_as_at varchar)"
+    )
+    con.executemany(
+        "insert into marts.fct_placement_locations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)",
+        PLACEMENT_LOCATIONS,
+    )
+
+
+PLACEMENT_LOCATIONS = [
+    # la, child, placement_start, place, postcode, placed in, outside, miles, over 20,
+    # outside_status, distance_status, worker, current, district
+    ("850", "C001", D(2024, 8, 15), "U5", "PO12AL", "Portsmouth", True, 15.7646, False, "known", "known", "SW10", True, "Winchester"),
+    ("850", "C002", D(2024, 2, 1), "K2", "S12HH", "Sheffield", True, 170.92, True, "known", "known", "SW11", True, "Basingstoke and Deane"),
+    ("850", "C005", D(2024, 12, 1), "U6", None, None, None, None, None, "pl_post_blank", "pl_post_blank", None, True, "Unallocated"),
+    ("850", "C003", D(2020, 3, 1), "U6", "SO238UJ", "Hampshire", False, 3.2, False, "known", "known", "SW10", False, None),
+    ("851", "P001", D(2024, 6, 1), "U4", "LS11UR", "Leeds", True, 220.4, True, "known", "known", "SW90", True, "North"),
+]  # fmt: skip

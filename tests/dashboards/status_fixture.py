@@ -18,6 +18,13 @@ Checks as at 15 Feb 2025 06:10 (run r2); the extract status is computed for that
 
 Latest checks, all LAs: 7 failing rows in 4 files for 5 children: 2 errors (rule 501)
 and 5 warnings (rule 103 × 4, CSC-RHI-MATCH × 1).
+
+Landing folder (listed, not read; nothing blocked): 850/notes-850.txt, 851/notes-851.txt,
+and stray-at-root.txt outside any LA folder.
+
+The DfE's rules (dfe903_check) on the 2024-25 extracts of 850 (14 Feb 2025) and 851 (31
+Jan 2025): each fails rule 103 on one row, of child D850A (value DFE-850) and D851A
+(DFE-851). Their child ids and values appear nowhere else.
 """
 
 from __future__ import annotations
@@ -93,6 +100,31 @@ DQ_ISSUES = [
 ]  # fmt: skip
 
 
+LANDING_PROBLEMS = [
+    # run_id, seen_at, la, source, year, path, rule, severity, message, at_root
+    ("r2", CHECKED, "850", None, None, "850/notes-850.txt", "LANDING-UNKNOWN-ENTRY", "warning", "not part of the data contract; listed, not read", False),
+    ("r2", CHECKED, "851", None, None, "851/notes-851.txt", "LANDING-UNKNOWN-ENTRY", "warning", "not part of the data contract; listed, not read", False),
+    ("r2", CHECKED, None, None, None, "stray-at-root.txt", "LANDING-LA-FOLDER", "warning", "not an LA folder; listed, not read", True),
+]  # fmt: skip
+DFE_RUNS = [
+    # run_id, checked_at, la, year, extract_date, previous, in_year, fingerprint, version,
+    # ruleset, status, run, failed, known, not_run, failing_rows, children, known_rows,
+    # seconds, message
+    ("r2", CHECKED, "850", "2024-25", EXTRACT, None, True, "d850", "0.0.0", "PAN", "ok", 300, 1, 0, 0, 1, 1, 0, 2.0, None),
+    ("r2", CHECKED, "851", "2024-25", dt.date(2025, 1, 31), None, True, "d851", "0.0.0", "PAN", "ok", 300, 1, 0, 0, 1, 1, 0, 2.0, None),
+]  # fmt: skip
+DFE_RULES = [
+    # run_id, checked_at, la, year, extract_date, rule, status, tables, rows, children,
+    # message, reason
+    ("r2", CHECKED, "850", "2024-25", EXTRACT, "103", "failed", "header", 1, 1, _ETHNIC, None),
+    ("r2", CHECKED, "851", "2024-25", dt.date(2025, 1, 31), "103", "failed", "header", 1, 1, _ETHNIC, None),
+]  # fmt: skip
+DFE_ISSUES = [
+    ("r2", CHECKED, "850", "dfe903", "2024-25", EXTRACT, "850/ssda903/2024-25/2025-02-14/header.csv", 7, "D850A", "header", "103", "dfe", _ETHNIC, "ETHNIC=DFE-850"),
+    ("r2", CHECKED, "851", "dfe903", "2024-25", dt.date(2025, 1, 31), "851/ssda903/2024-25/2025-01-31/header.csv", 7, "D851A", "header", "103", "dfe", _ETHNIC, "ETHNIC=DFE-851"),
+]  # fmt: skip
+
+
 def build_status(path: Path) -> Path:
     """Write the status file described in this module's docstring to ``path``."""
     with duckdb.connect(":memory:") as con:
@@ -101,7 +133,10 @@ def build_status(path: Path) -> Path:
             ("load_events", LOAD_EVENTS),
             ("extract_files", EXTRACT_FILES),
             ("dq_runs", DQ_RUNS),
-            ("dq_issues", DQ_ISSUES),
+            ("dq_issues", DQ_ISSUES + DFE_ISSUES),
+            ("landing_problems", LANDING_PROBLEMS),
+            ("dfe903_runs", DFE_RUNS),
+            ("dfe903_rules", DFE_RULES),
         ):
             marks = ", ".join("?" for _ in rows[0])
             con.executemany(f"insert into raw_meta.{table} values ({marks})", rows)

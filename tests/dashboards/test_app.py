@@ -4,6 +4,7 @@ the data is, and an unpublished snapshot gives a message instead of a traceback.
 from __future__ import annotations
 
 import dash
+from auth_helpers import add_accounts, sign_in
 from dash_helpers import DashCallbacks, find_by_id, text_of
 
 from dashboards import data, ids
@@ -16,6 +17,8 @@ PAGES = [
     "/dictionary",
     "/actions/rhi",
     "/data-quality",
+    "/board",
+    "/partners",
     "/x",
 ]
 SHELL_OUTPUT = (
@@ -66,6 +69,7 @@ def test_the_navbar_is_built_from_the_page_registry(client):
     assert find_by_id(layout, ids.nav_link("/dictionary"))["props"]["href"] == "/dictionary"
     select = find_by_id(layout, ids.LA_SELECT)["props"]
     assert [o["value"] for o in select["options"]] == ["850", "851"]
+    assert [o["label"] for o in select["options"]] == ["Hampshire (850)", "Portsmouth (851)"]
 
 
 def test_the_page_is_english_and_has_a_skip_link(client):
@@ -77,7 +81,7 @@ def test_the_page_is_english_and_has_a_skip_link(client):
 def test_the_banner_says_how_fresh_the_data_is(callbacks):
     response = shell(callbacks, "?la=850")
     banner = text_of(response[ids.FRESHNESS]["children"])
-    assert "Data as at 14 Feb 2025 · published 15 Feb 2025 06:30" in banner
+    assert "Hampshire · Data as at 14 Feb 2025 · published 15 Feb 2025 06:30" in banner
     assert "rejected" not in banner  # 850's January rejection was superseded
     assert response[ids.LA_SELECT]["value"] == "850"
     hrefs = response['{"index":"/missing","type":"shell-nav-link"}']["href"]
@@ -88,7 +92,7 @@ def test_the_banner_warns_when_the_latest_delivery_was_rejected(callbacks):
     response = shell(callbacks, "?la=851")
     banner = text_of(response[ids.FRESHNESS]["children"])
     assert "Data as at 31 Jan 2025" in banner
-    assert "The latest delivery for LA 851 was rejected" in banner
+    assert "The latest delivery for Portsmouth was rejected" in banner
     assert "required column DECOM is missing" in banner
 
 
@@ -122,7 +126,7 @@ def test_every_grid_downloads_as_csv(callbacks):
 
 
 def test_without_a_snapshot_every_page_says_run_make_demo(empty_app):
-    client = empty_app.server.test_client()
+    client = sign_in(empty_app)
     assert client.get("/_dash-layout").status_code == 200
     driver = DashCallbacks(client)
     for path in [
@@ -138,13 +142,20 @@ def test_without_a_snapshot_every_page_says_run_make_demo(empty_app):
     assert "make demo" in text_of(banner)
 
 
-def test_create_server_reads_the_snapshot_named_by_the_settings(monkeypatch, snapshot):
+def test_create_server_reads_the_snapshot_and_sign_in_settings_named_by_the_environment(
+    monkeypatch, snapshot, tmp_path
+):
     from dashboards.app import create_server
 
     monkeypatch.setenv("CSC_SERVING_DIR", str(snapshot.parent))
+    monkeypatch.setenv("CSC_AUTH_DIR", str(tmp_path / "auth"))
     server = create_server(warm=False)
     assert server.config[data.SERVING_PATH_KEY] == str(snapshot)
-    assert server.test_client().get("/").status_code == 200
+    assert server.test_client().get("/").headers["Location"] == "/login?next=/"
+    key = tmp_path / "auth" / "secret_key"  # made on first run, for this server's eyes only
+    assert key.stat().st_mode & 0o777 == 0o600 and server.secret_key == key.read_text().strip()
+    add_accounts(server.extensions["csc_auth"].app)
+    assert sign_in(server.extensions["csc_auth"].app).get("/").status_code == 200
 
 
 def test_pages_register_their_callbacks_on_the_app_not_globally(app):

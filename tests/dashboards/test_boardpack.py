@@ -6,15 +6,22 @@ from __future__ import annotations
 from dashboards import boardpack
 
 
-def test_the_pack_is_the_scorecard_then_every_kpi_in_catalogue_order(use_snapshot):
+def test_the_pack_leads_with_the_board_summary_then_the_appendix(use_snapshot):
     sections = boardpack.sections("850")
-    assert sections[0] == boardpack.Section("Board scorecard", "/?la=850", "")
-    assert [s.path for s in sections[1:4]] == [
+    assert [(s.path, s.part) for s in sections[:4]] == [
+        ("/board?la=850&part=summary", "front"),
+        ("/board?la=850&part=changes", "front"),
+        ("/board?la=850&part=exceptions", "front"),
+        ("/board?la=850&part=actions", "front"),
+    ]
+    assert sections[4] == boardpack.Section("Board scorecard", "/?la=850", "")
+    assert sections[5] == boardpack.Section("Partners", "/partners?la=850", "")
+    assert [s.path for s in sections[6:9]] == [
         "/kpi/rhi_offered_pct?la=850",
         "/kpi/rhi_accepted_pct?la=850",
         "/kpi/rhi_within_72h_pct?la=850",
     ]
-    assert len(sections) == 11 and sections[-1].area == "Children looked after"
+    assert len(sections) == 16 and sections[-1].area == "Children looked after"
 
 
 def test_the_contents_page_escapes_names_and_says_how_fresh_the_data_is(use_snapshot):
@@ -23,7 +30,8 @@ def test_the_contents_page_escapes_names_and_says_how_fresh_the_data_is(use_snap
         [(boardpack.Section("Caseload <per FTE> & more", "/kpi/x", "Workforce"), 2)],
         {"extract_date": None, "published_at": None},
     )
-    assert "Caseload &lt;per FTE&gt; &amp; more" in page and '<td class="n">2</td>' in page
+    assert "Caseload &lt;per FTE&gt; &amp; more" in page and '<span class="n">2</span>' in page
+    assert "Board pack — Hampshire" in page
     assert 'lang="en-GB"' in page
 
 

@@ -8,8 +8,18 @@ import datetime as dt
 import duckdb
 import pandas as pd
 import pytest
+from auth_helpers import principal
 
 from dashboards import data
+from dashboards.auth import acting_as
+
+
+@pytest.fixture(autouse=True)
+def as_the_analyst():
+    """These tests are about reading files: they read as the analyst, who may read
+    everything (who may read what: test_scope.py)."""
+    with acting_as(principal("analyst")):
+        yield
 
 
 @pytest.fixture(autouse=True)

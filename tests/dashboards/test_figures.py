@@ -87,25 +87,6 @@ def test_an_empty_series_gives_a_chart_that_says_so():
     assert "No figures for RHI offered" in fig.layout.annotations[0].text
 
 
-def test_ranking_puts_the_best_district_on_top_by_polarity():
-    latest = pd.DataFrame(
-        {
-            "district": ["ALL", "North", "South", "East"],
-            "numerator": [30, 9, 5, 0],
-            "denominator": [40, 10, 10, 0],
-            "value": [75.0, 90.0, 50.0, None],
-            "status": ["ok", "ok", "ok", "no_cases"],
-        }
-    )
-    higher = figures.ranking_figure(latest, unit="percent", polarity="higher", la_total=75.0)
-    # Plotly lists categories bottom-up: the last is drawn on top.
-    assert list(higher.data[0].y)[::-1] == ["North", "South", "East"]
-    assert list(higher.data[0].text)[::-1] == ["90.0%", "50.0%", "no cases"]
-    lower = figures.ranking_figure(latest, unit="percent", polarity="lower")
-    assert list(lower.data[0].y)[::-1] == ["South", "North", "East"]
-    assert "ALL" not in list(higher.data[0].y)
-
-
 def _polylines(svg: str) -> list[list[tuple[float, float]]]:
     return [
         [tuple(float(n) for n in point.split(",")) for point in points.split()]
@@ -136,10 +117,3 @@ def test_descriptions_say_what_a_screen_reader_user_cannot_see():
     )
     assert text.startswith("Line chart of RHI offered from Nov 2024 to Dec 2024 (to 14 Dec 2024)")
     assert "latest 90.0%" in text and "target 90.0%" in text
-    latest = pd.DataFrame(
-        {"district": ["ALL", "North", "South"], "value": [70.0, 90.0, 50.0], "status": "ok"}
-    )
-    assert figures.describe_ranking(latest, name="k", unit="percent") == (
-        "Bar chart of k by district: highest North (90.0%), lowest South (50.0%). "
-        "The table below lists every district."
-    )

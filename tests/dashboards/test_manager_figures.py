@@ -24,7 +24,7 @@ def traces(fig):
     return {t.name: t for t in fig.data}
 
 
-def test_the_spine_runs_from_the_worst_district_to_the_best_and_leaves_out_info_kpis():
+def test_the_spine_runs_across_the_range_of_the_places_and_leaves_out_info_kpis():
     comparison = managers.compare_district(FRAME, CATALOGUE, TARGETS, "B", "850")
     fig = spine_figure(comparison, "B")
     by_name = traces(fig)
@@ -37,17 +37,22 @@ def test_the_spine_runs_from_the_worst_district_to_the_best_and_leaves_out_info_
     assert list(by_name["Other districts"].x) == [0.0, 1.0, 1.0, 1.0, 0.5, 0.0]
     assert list(by_name["Range of the districts"].base) == [0.0, 0.0]
     assert list(by_name["Range of the districts"].x) == [1.0, 1.0]
-    assert "A percentage — B: 70.0% (=1st of 3)" in by_name["B"].hovertext
-    assert list(fig.layout.xaxis.ticktext) == ["Worst district", "Best district"]
+    assert "A percentage — B: 70.0% (similar to the LA)" in by_name["B"].hovertext
+    assert list(fig.layout.xaxis.ticktext) == [
+        "Worse end of the range",
+        "Better end of the range",
+    ]
 
 
 def test_the_spine_is_described_in_a_sentence():
     comparison = managers.compare_district(FRAME, CATALOGUE, TARGETS, "A", "850")
     assert describe_spine(comparison, "A") == (
-        "Chart placing A between the worst and the best district on 2 KPIs, with the LA "
-        "total; best of the districts on 1 (A ratio); worst on 1 (A percentage). The table "
-        "below lists every figure."
+        "Chart placing A within the range of the districts on 2 KPIs, with the LA total; "
+        "not significantly different from the LA on any. The table below lists every "
+        "figure with its 95% interval."
     )
+    c = managers.compare_district(FRAME, CATALOGUE, TARGETS, "C", "850")
+    assert "significantly better than the LA on 1 (A percentage)" in describe_spine(c, "C")
 
 
 def test_a_district_with_no_figures_gets_an_empty_chart_that_says_so():

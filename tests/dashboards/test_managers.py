@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pytest
 
 from dashboards import managers
 
@@ -59,52 +58,56 @@ def compare(district):
     return frame.set_index("kpi_id")
 
 
-@pytest.mark.parametrize(
-    ("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
-                    (13, "13th"), (21, "21st"), (22, "22nd"), (101, "101st")],
-)  # fmt: skip
-def test_ordinals(n, text):
-    assert managers.ordinal(n) == text
-
-
-def test_rank_is_one_plus_the_places_strictly_better_and_says_when_level():
-    assert managers.rank(70.0, [50.0, 70.0, 70.0], "higher") == (1, True)
-    assert managers.rank(50.0, [50.0, 70.0, 70.0], "higher") == (3, False)
-    assert managers.rank(50.0, [50.0, 70.0, 70.0], "lower") == (1, False)
-    assert managers.rank(50.0, [50.0, 70.0], "info") is None
-    assert managers.rank(None, [50.0], "higher") is None
-    assert managers.rank_text((1, True), 3) == "=1st of 3"
-    assert managers.rank_text(None, 3) == "–"
-
-
 def test_a_district_is_compared_with_the_la_and_the_places_in_catalogue_order():
     b = compare("B")
     # k_none has no figure for B: left out; catalogue order k_pct, k_low, k_count
     assert list(b.index) == ["k_pct", "k_low", "k_count"]
     pct = b.loc["k_pct"]
     assert (pct["shown"], pct["counts"], pct["la_shown"]) == ("70.0%", "7 of 10", "60.0%")
-    # places: A 50.0, B 70.0, C 70.0 (shown alike, so level); County is not a place
+    # places: A 50.0, B 70.0, C 70.0 (shown alike); County is not a place
     assert (pct["low"], pct["high"]) == ("50.0% (A)", "70.0% (B)")
-    assert (pct["rank"], pct["rank_text"]) == (1, "=1st of 3")
+    # 7 of 10: Wilson 39.7 % to 89.2 %, which holds the LA's 60.0 %: similar, not "1st"
+    assert (pct["ci"], pct["verdict"], pct["compared"]) == (
+        "39.7% to 89.2%",
+        "similar",
+        "similar to the LA",
+    )
     assert pct["rag"] == "green" and pct["target"] == "65.0%"  # 70.0 meets 65
     assert pct["places"] == {"A": 50.0, "B": 70.0, "C": 70.0}
-    # lower is better: A 12.0 is best, B 15.0 second
-    assert b.loc["k_low", "rank_text"] == "2nd of 3" and b.loc["k_low", "counts"] == ""
-    # shown for information: no rank, no RAG
-    assert b.loc["k_count", "rank_text"] == "–" and pd.isna(b.loc["k_count", "rag"])
+    # lower is better: 15 cases per FTE, exact Poisson 8.4 to 24.7 around the LA's 15.0
+    assert (b.loc["k_low", "ci"], b.loc["k_low", "verdict"]) == ("8.4 to 24.7", "similar")
+    assert b.loc["k_low", "counts"] == ""
+    # a count is never compared with the LA (districts differ in size); no RAG
+    assert b.loc["k_count", "compared"] == "not compared (a count: districts differ in size)"
+    assert pd.isna(b.loc["k_count", "rag"])
 
 
-def test_the_worst_place_ranks_last_and_misses_its_target_by_more_than_the_tolerance():
+def test_only_an_interval_clear_of_the_la_is_significantly_better_or_worse():
+    # C: 7,004 of 10,000 = 70.0 %, Wilson 69.1 % to 70.9 %: clear of 60.0 %
+    c = compare("C").loc["k_pct"]
+    assert (c["verdict"], c["compared"]) == ("better", "significantly better than the LA")
+    # A: 5 of 10 = 50.0 %, 15 short of its target (red) but 23.7 % to 76.3 %: similar
     a = compare("A").loc["k_pct"]
-    assert (a["rank_text"], a["rag"]) == ("3rd of 3", "red")  # 50.0: 15 short of 65
+    assert (a["rag"], a["verdict"], a["ci"]) == ("red", "similar", "23.7% to 76.3%")
 
 
-def test_county_and_unallocated_are_shown_but_not_ranked():
+def test_districts_with_small_numbers_are_marked_and_never_placed_or_judged():
+    frame = managers.compare_district(FRAME, CATALOGUE, TARGETS, "A", "850", threshold=11)
+    pct = frame.set_index("kpi_id").loc["k_pct"]
+    assert pct["small"] and pd.isna(pct["verdict"])
+    assert pct["compared"] == "small numbers: not compared (fewer than 11 cases)"
+    # A and B (10 cases each) leave the range and the chart: only C is placed
+    assert pct["places"] == {"C": 70.0}
+    assert (pct["low"], pct["high"]) == ("70.0% (C)", "70.0% (C)")
+
+
+def test_county_and_unallocated_are_shown_but_not_placed():
     county = compare("County").loc["k_pct"]
-    assert (county["shown"], county["rank_text"]) == ("90.0%", "–")
+    assert (county["shown"], county["compared"]) == ("90.0%", "similar to the LA")
     assert (county["low"], county["high"]) == ("50.0% (A)", "70.0% (B)")
+    assert "County" not in county["places"]
     unallocated = compare("Unallocated").loc["k_pct"]
-    assert (unallocated["shown"], unallocated["rank_text"]) == ("no cases", "–")
+    assert (unallocated["shown"], unallocated["compared"]) == ("no cases", "–")
     assert pd.isna(unallocated["value"]) and pd.isna(unallocated["rag"])
 
 

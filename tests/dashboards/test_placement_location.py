@@ -10,9 +10,12 @@ import duckdb
 import pandas as pd
 import plotly
 import pytest
+from auth_helpers import principal
 from dash_helpers import text_of
 
 from dashboards import data, location_figures
+from dashboards.auth import acting_as
+from dashboards.auth.errors import NotAllowed
 from dashboards.views import placement_locations
 
 D = dt.date
@@ -22,6 +25,12 @@ END = D(2026, 11, 30)
 def words(components) -> str:
     """Text of Dash components (nested ones too), as a page would show it."""
     return text_of(json.loads(json.dumps(components, cls=plotly.utils.PlotlyJSONEncoder)))
+
+
+def total(bands) -> int:
+    """The bands' "all" cell (every direction, every band)."""
+    cell = bands[(bands["direction"] == "ALL") & (bands["distance_band"] == "ALL")]
+    return int(cell["children"].iloc[0])
 
 
 @pytest.fixture
@@ -74,7 +83,7 @@ def snapshot(tmp_path):
     )
     con.close()
     data.clear_cache()
-    with data.use_snapshot(path):
+    with data.use_snapshot(path), acting_as(principal("analyst")):
         yield path
     data.clear_cache()
 
@@ -82,7 +91,9 @@ def snapshot(tmp_path):
 def test_the_bands_are_read_for_one_district_and_date(snapshot):
     bands = data.placement_distance_bands("850", "ALL", END)
     assert list(bands.columns) == data.DISTANCE_BAND_COLUMNS
-    assert int(bands["children"].sum()) == 7
+    assert total(bands) == 7
+    cells = bands[(bands["direction"] != "ALL") & (bands["distance_band"] != "ALL")]
+    assert int(cells[cells["distance_band"] != "over 20 miles"]["children"].sum()) == 7
     assert data.placement_distance_bands("850", "ALL", D(2026, 10, 31)).empty
 
 
@@ -118,6 +129,20 @@ def test_location_not_known_is_said_beside_the_figure(snapshot):
     assert placement_locations.not_known_note("850", "cla_count", "ALL", latest) == []
 
 
+def test_the_board_is_told_a_small_number_of_locations_is_not_known_not_the_number(snapshot):
+    with duckdb.connect(str(snapshot)) as con:
+        con.execute("update marts.kpi_values set numerator = 4, value = 4")
+    data.clear_cache()
+    latest = {"period_end": pd.Timestamp(END)}
+    with _as("board", ["board"]):
+        note = words(
+            placement_locations.not_known_note("850", "placed_outside_la_pct", "ALL", latest)
+        )
+    assert note.startswith("Location not known: fewer than 6 children (")
+    note = words(placement_locations.not_known_note("850", "placed_outside_la_pct", "ALL", latest))
+    assert note.startswith("Location not known: 4 children (")
+
+
 def test_the_district_lists_where_its_children_live_farthest_first(snapshot):
     frame = data.placement_locations("850", "Havant")
     assert list(frame["child"]) == ["C2", "C1", "C3"]  # not C4 (Gosport), not C5 (not now)
@@ -128,3 +153,46 @@ def test_the_district_lists_where_its_children_live_farthest_first(snapshot):
     section = words(placement_locations.section("850", "Havant"))
     assert "3 children looked after on the latest extract date" in section
     assert "1 placed more than 20 miles from home" in section
+
+
+def _as(name, roles, las=("850",), districts=None):
+    from dashboards.auth import roles as r
+
+    return acting_as(r.user(name, roles, las, districts))
+
+
+def test_a_manager_gets_the_children_of_their_districts_only(snapshot):
+    with _as("havant", ["manager"], districts=["Havant"]):
+        assert list(data.placement_locations("850")["child"]) == ["C2", "C1", "C3"]
+        assert list(data.placement_locations("850", "Havant")["child"]) == ["C2", "C1", "C3"]
+        with pytest.raises(NotAllowed, match="Gosport is not in your scope"):
+            data.placement_locations("850", "Gosport")
+        with pytest.raises(NotAllowed):
+            data.placement_locations("851")
+    with _as("gosport", ["manager"], districts=["Gosport"]):
+        assert list(data.placement_locations("850")["child"]) == ["C4"]
+    with _as("nobody", ["manager"], districts=[]):
+        assert data.placement_locations("850").empty
+
+
+@pytest.mark.parametrize("role", ["board", "engineer", "admin"])
+def test_roles_without_child_level_access_get_no_placement_rows(snapshot, role):
+    with _as(role, [role]), pytest.raises(NotAllowed):
+        data.placement_locations("850", "Havant")
+
+
+def test_the_board_sees_the_bands_disclosure_controlled(snapshot):
+    with _as("board", ["board"]):
+        bands = data.placement_distance_bands("850", "ALL", END)
+        shown = bands[bands["shown_as"] == ""]
+        assert not ((shown["children"] >= 1) & (shown["children"] <= 5)).any()
+        small = bands[(bands["direction"] == "N") & (bands["distance_band"] == "over 50 miles")]
+        assert small["children"].isna().all() and list(small["shown_as"]) == ["fewer than 6"]
+        section = words(placement_locations.kpi_section(
+            "850", "placed_20_miles_pct", "ALL", "all districts",
+            {"period_end": END, "period_type": "month", "period_start": D(2026, 11, 1),
+             "is_partial": False},
+        ))  # fmt: skip
+        assert "3 more than 20 miles" not in section
+    analyst = data.placement_distance_bands("850", "ALL", END)
+    assert total(analyst) == 7 and (analyst["shown_as"] == "").all()

@@ -1,6 +1,8 @@
-"""The warm-up after a publish: once it has run, the pages people open first read nothing
-from the snapshot; the background thread warms each new version; nothing it meets breaks
-it (a missing snapshot, a page that fails, a full cache)."""
+"""The warm-up after a publish: once it has run, the aggregate pages people open first
+read nothing from the snapshot, for the board and for everyone else; it reads as a
+principal that may read aggregates only, so it cannot read or cache child-level data; the
+background thread warms each new version; nothing it meets breaks it (a missing snapshot,
+a page that fails, a full cache)."""
 
 from __future__ import annotations
 
@@ -10,23 +12,30 @@ import shutil
 import weakref
 
 import pytest
+from auth_helpers import PASSWORD
 
 from bench.dashboard import Driver
 from dashboards import data, warmup
 from dashboards.app import create_app
+from dashboards.auth import NotAllowed, acting_as
 
-FIRST_VIEWS = [
+#: What board members open first (and everyone else, with the district index).
+BOARD_VIEWS = [
     ("/", "?la=850"),
+    ("/board", "?la=850"),
+    ("/partners", "?la=851"),
     ("/missing", "?la=850"),
     ("/missing", "?la=850&district=Winchester"),
-    ("/district", "?la=850"),
-    ("/district/Winchester", "?la=850"),
     ("/kpi/rhi_offered_pct", "?la=850"),
     ("/kpi/caseload_avg", "?la=851"),
-    ("/actions/rhi", "?la=850"),
-    ("/data-quality", "?la=850"),
     ("/dictionary", ""),
 ]
+FIRST_VIEWS = [*BOARD_VIEWS, ("/district", "?la=850")]
+#: 2 LAs: a banner each; per LA the scorecard, board summary, partners, missing and
+#: dictionary pages in two views and the district index; the missing page per district
+#: (850 has four, 851 two) and the ten KPI pages in two views; each district's KPI
+#: comparison.
+PAGES_WARMED = 2 + 2 * 11 + 2 * (4 + 2) + 2 * 2 * 10 + (4 + 2)
 
 
 @pytest.fixture
@@ -43,13 +52,14 @@ def reads(monkeypatch) -> list[str]:
     return seen
 
 
-def _first_views(app) -> None:
-    driver = Driver(app)
+def _first_views(app, username: str = "analyst", views=FIRST_VIEWS) -> None:
+    driver = Driver(app, username, PASSWORD)
     with app.server.app_context():
-        for path, search in FIRST_VIEWS:
+        for path, search in views:
             driver.route(path, search)
         driver.banner("850")
-        driver.banner("851")
+        if username != "board":
+            driver.banner("851")
 
 
 def test_without_a_warm_up_first_views_read_the_snapshot(app, reads):
@@ -64,12 +74,38 @@ def test_after_a_warm_up_first_views_read_nothing(app, reads):
     assert report.errors == [] and report.complete and report.stopped is None
     with app.server.app_context():
         assert report.version == data.snapshot_version()
-    # two LAs: data quality for every LA, the banner and six navbar pages each, the
-    # missing page per district (850 has four, 851 two), then every KPI and district page
-    assert report.pages == 1 + 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
+    assert report.pages == PAGES_WARMED
     reads.clear()
     _first_views(app)
     assert reads == []
+    _first_views(app, "board", [v for v in BOARD_VIEWS if "851" not in v[1]])
+    assert reads == []  # the board's disclosure-controlled view is warm too
+
+
+def test_the_warm_up_reads_aggregates_only_and_writes_no_audit_row(app, reads):
+    audit_log = app.server.extensions["csc_audit"]
+    before = audit_log.count()
+    data.clear_cache()
+    reads.clear()
+    warmup.warm(app)
+    assert audit_log.count() == before  # it read nothing child-level, was refused nothing
+    personal = ("mart_child_timeline", "dim_children", "caseloads_by_worker", "kpi_members",
+                "dq_issues")  # fmt: skip
+    assert reads and not [sql for sql in reads if any(table in sql for table in personal)]
+    with app.server.app_context(), acting_as(warmup.WARM_UP):
+        for read in (
+            lambda: data.action_list("rhi", "850"),
+            lambda: data.child_events("850", "C001"),
+            lambda: data.caseloads("850", "2025-02-14", "Winchester"),
+            lambda: data.dq_issues("850"),
+            lambda: data.kpi_members("850"),
+        ):
+            with pytest.raises(NotAllowed):
+                read()
+    # child-level pages are worked out for the user who asks (and read then)
+    reads.clear()
+    _first_views(app, views=[("/actions/rhi", "?la=850"), ("/district/Winchester", "?la=850")])
+    assert reads
 
 
 def test_the_thread_warms_each_newly_published_version(snapshot, tmp_path, reads):
@@ -120,9 +156,10 @@ def test_a_failing_page_is_recorded_and_the_rest_still_warmed(app, monkeypatch):
     )
     data.clear_cache()
     report = warmup.warm(app)
-    assert len(report.errors) == 2 + 4 + 2  # the page of each LA and each district filter
+    # the page of each LA and each district filter, in both views
+    assert len(report.errors) == 2 * (2 + 4 + 2)
     assert all(e == "/missing: ValueError: boom" for e in report.errors)
-    assert report.pages == 1 + 2 + 2 * 5 + 2 * 10 + 4 + 2
+    assert report.pages == PAGES_WARMED - len(report.errors)
 
 
 def test_it_stops_before_the_cache_would_evict_what_it_warmed(app, monkeypatch):
@@ -131,7 +168,7 @@ def test_it_stops_before_the_cache_would_evict_what_it_warmed(app, monkeypatch):
     report = warmup.warm(app)
     assert not report.complete and report.stopped == "cache nearly full"
     assert data.cache_size() <= 20
-    assert 0 < report.pages < 1 + 2 + 2 * 6 + 4 + 2 + 2 * 10 + 4 + 2
+    assert 0 < report.pages < PAGES_WARMED
 
 
 def test_it_stops_when_its_time_budget_is_spent_after_the_banners(app):

@@ -20,6 +20,8 @@ DASHBOARD_PAGES = {
     "data_quality",
     "kpi_dictionary",
     "action_lists",
+    "board_summary",
+    "partners_page",
 }
 
 
@@ -66,3 +68,8 @@ def test_docs_generate_writes_a_catalogue_with_the_kpi_table_and_every_page(dbt_
     assert "model.csc_kpis.kpi_values" in scorecard
     # The board page is aggregate only: no child-level model feeds it.
     assert not any("members" in n or "timeline" in n or "action_" in n for n in scorecard)
+    # nor the board summary and the Partners page, which read the accountability seeds
+    for page in ("board_summary", "partners_page"):
+        nodes = exposures[page]["depends_on"]["nodes"]
+        assert "seed.csc_kpis.partners" in nodes, page
+        assert not any("members" in n or "timeline" in n or "action_" in n for n in nodes)

@@ -54,7 +54,7 @@ def test_every_asset_says_what_it_is_who_owns_it_and_what_it_holds(graph):
         assert node.metadata, key
 
 
-def test_the_ingest_and_its_checks_are_partitioned_by_la_and_the_rest_is_not(graph):
+def test_the_ingest_its_checks_and_dbt_are_partitioned_by_la_and_the_rest_is_not(graph):
     for spec in ALL_TABLES:
         node = graph.get(dg.AssetKey(spec.asset_key))
         assert isinstance(node.partitions_def, dg.DynamicPartitionsDefinition)
@@ -63,9 +63,15 @@ def test_the_ingest_and_its_checks_are_partitioned_by_la_and_the_rest_is_not(gra
             assert graph.get_check_spec(check_key).partitions_def == node.partitions_def
     downstream = [k for k in graph.get_all_asset_keys() if k.path[0] not in {"ssda903", "local"}]
     assert dg.AssetKey(["raw_meta", "extract_files"]) in downstream
+    from pipelines.defs.partitions import LA_PARTITIONS
+    from pipelines.defs.transform.assets import csc_dbt_models
+
+    dbt_keys = set(csc_dbt_models.keys)
     for key in downstream:
         node = graph.get(key)
-        if key != dg.AssetKey(["raw_meta", "extract_files"]):
+        if key in dbt_keys:  # incremental by LA: a run rebuilds its LAs' rows only
+            assert node.partitions_def == LA_PARTITIONS, key
+        elif key != dg.AssetKey(["raw_meta", "extract_files"]):
             assert node.partitions_def is None, key
         # a backfill of every LA runs as one run, dbt and publish included
         assert node.backfill_policy == dg.BackfillPolicy.single_run(), key
@@ -90,3 +96,24 @@ def test_the_postcode_reference_is_built_after_the_episodes_and_feeds_dbt(graph)
     tiers = graph.get(dg.AssetKey(["ons_reference", "la_tiers"]))
     assert dg.AssetKey(["staging", "stg_ons_reference__la_tiers"]) in tiers.child_keys
     assert postcodes.partitions_def is None and postcodes.group_name == "reference"
+
+
+def test_the_dbt_resource_skips_dagster_dbts_version_subprocess_and_unused_adapter(defs):
+    """CscDbtCliResource replaces two private members of dagster-dbt (pinned): if an upgrade
+    renames them, the overrides would silently stop applying, so this fails instead."""
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    from pipelines.defs.resources import CscDbtCliResource
+
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert name in vars(DbtCliResource), name
+    dbt = defs.resources["dbt"]
+    assert isinstance(dbt, CscDbtCliResource)
+    said = subprocess.run(
+        [dbt.dbt_executable, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"{dbt._cli_version}" in said  # the version dbt itself reports
+    assert dbt._cli_version.major == 1  # so dagster-dbt treats it as dbt Core
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None

@@ -32,10 +32,10 @@ def setup(tmp_path, landing):
         warehouse_path=tmp_path / "warehouse.duckdb",
         serving_dir=tmp_path / "serving",
     )
-    instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions("la", ["850", "851"])
-    yield settings, build_resources(settings), instance
-    instance.dispose()
+    # Entered, so that the runs' code finds this instance (not one an earlier test left)
+    with dg.DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("la", ["850", "851"])
+        yield settings, build_resources(settings), instance
 
 
 def run(pieces, resources, instance, *, partition_key=None, tags=None, extra=()):

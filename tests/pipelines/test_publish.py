@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.lib.publish import publish_snapshot
+from pipelines.lib.publish import publish_snapshot, snapshot_built_through
 from pipelines.lib.warehouse import ensure_raw_schema
 
 
@@ -125,3 +125,88 @@ def test_readers_in_a_loop_during_publishes_see_no_error_and_never_a_mix(warehou
     assert len(seen) > 10
     assert all(len(versions) == 1 and count == 500 for versions, count in seen)
     assert {v[0] for v, _ in seen} > {"v0"}  # readers saw later versions too
+
+
+@pytest.fixture
+def by_la(tmp_path):
+    """A warehouse whose marts hold two LAs, published once in full."""
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    ensure_raw_schema(con)
+    con.execute("create schema marts; create schema reference")
+    con.execute(
+        "create table marts.kpi_values as select * from (values "
+        "('850', 'v1', 1.0), ('851', 'v1', 2.0), ('852', 'v1', 3.0)) t(la_code, version, value)"
+    )
+    con.execute("create table reference.targets as select 'rhi_offered_pct' as kpi_id")
+    serving, previous = tmp_path / "serving.duckdb", tmp_path / "serving.previous.duckdb"
+    publish_snapshot(con, serving, previous, "run-1", built_through=1)
+    yield con, serving, previous
+    con.close()
+
+
+def kpis(path) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select * from marts.kpi_values order by all").fetchall()
+
+
+def test_a_refresh_of_one_la_replaces_that_las_rows_only(by_la):
+    con, serving, previous = by_la
+    con.execute("update marts.kpi_values set version = 'v2'")  # every LA changed here...
+    con.execute("insert into marts.kpi_values values ('851', 'v2', 9.0)")
+    con.execute("create table marts.new_mart as select '851' as la_code")
+    with duckdb.connect(str(serving)) as snap:  # ...and 852 in the snapshot was tagged
+        snap.execute("update marts.kpi_values set version = 'kept' where la_code = '852'")
+
+    result = publish_snapshot(con, serving, previous, "run-2", las=["851"], built_through=2)
+
+    # ...but only 851 is copied: 850 and 852 are as published (852 keeps its tag)
+    assert kpis(serving) == [
+        ("850", "v1", 1.0),
+        ("851", "v2", 2.0),
+        ("851", "v2", 9.0),
+        ("852", "kept", 3.0),
+    ]
+    assert result.las == ("851",)
+    assert result.tables["marts.kpi_values"] == 4
+    with duckdb.connect(str(serving), read_only=True) as snap:
+        # a table new to the snapshot is copied whole; the publish info says what was copied
+        assert snap.execute("select * from marts.new_mart").fetchall() == [("851",)]
+        assert snap.execute(
+            "select run_id, built_through, las from meta.publish_info"
+        ).fetchall() == [("run-2", 2, ["851"])]
+    assert kpis(previous)[-1] == ("852", "kept", 3.0)  # the snapshot before, kept whole
+    assert snapshot_built_through(serving) == 2
+    assert not list(serving.parent.glob(".*.tmp"))
+
+
+def test_a_table_whose_columns_changed_or_dropped_is_copied_whole(by_la):
+    con, serving, previous = by_la
+    con.execute("alter table marts.kpi_values add column note varchar default 'new'")
+    con.execute("drop table reference.targets")
+    publish_snapshot(con, serving, previous, "run-2", las=["851"], built_through=2)
+    with duckdb.connect(str(serving), read_only=True) as snap:
+        assert snap.execute("select distinct note from marts.kpi_values").fetchall() == [("new",)]
+        assert snap.execute(
+            "select count(*) from duckdb_tables() where table_name = 'targets'"
+        ).fetchone() == (0,)
+
+
+def test_a_failed_refresh_publish_leaves_the_snapshot_untouched(by_la):
+    con, serving, previous = by_la
+    before = serving.read_bytes()
+    con.execute("create view marts.broken as select * from marts.kpi_values")
+    con.execute("drop table marts.kpi_values")
+    with pytest.raises(duckdb.Error):
+        publish_snapshot(con, serving, previous, "run-2", las=["851"], built_through=2)
+    assert serving.read_bytes() == before
+    assert not list(serving.parent.glob(".*.tmp"))
+
+
+def test_a_publish_with_no_la_rebuilt_keeps_the_rows_and_renews_the_bookkeeping(by_la):
+    con, serving, previous = by_la
+    con.execute("update marts.kpi_values set version = 'v2'")
+    result = publish_snapshot(con, serving, previous, "run-2", las=[], built_through=1)
+    assert {v for _, v, _ in kpis(serving)} == {"v1"}
+    assert result.las == ()
+    with duckdb.connect(str(serving), read_only=True) as snap:
+        assert snap.execute("select run_id from meta.publish_info").fetchone() == ("run-2",)

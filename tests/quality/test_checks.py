@@ -79,3 +79,42 @@ def test_a_control_character_loaded_before_the_whole_file_checks_is_found_per_ta
         assert control_character_rows(con) == {"episodes": (2, "e.csv", 1780)}
         assert control_character_rows(con, ["850"]) == {"episodes": (1, "e.csv", 1780)}
         assert control_character_rows(con, ["852"]) == {}
+
+
+def test_rows_the_gate_loaded_in_this_run_are_not_validated_twice_the_rest_are(tmp_path):
+    """Run "r2" gates and loads a new local extract; the 903 extract loaded by run "r1"
+    (with a row broken behind the gate's back since) is still re-validated."""
+    import datetime as dt
+
+    import duckdb
+    from quality_landing import Landing
+
+    from pipelines.lib.quality import QualityGate, gated_in_run
+
+    landing = Landing(tmp_path / "landing")
+    landing.extract_903("850", "2024-10-31")
+    landing.extract_local("850", "2024-10-31")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        gate = QualityGate(con, run_id="r1")
+        load_landing(con, landing.root, run_id="r1", validate=gate)
+        gate.check_warehouse()
+        first = check_raw_tables(con, la_codes=["850"], run_id="r1")
+        assert first["episodes"].rows_checked == first["peps"].rows_checked == 0  # all gated
+        assert all(r.passed for r in first.values())
+        con.execute(  # rule 144 broken in r1's extract, after it was loaded
+            "update raw_ssda903.episodes set ls = 'C9' where decom = '15/06/2024' and ls = 'V2'"
+        )
+        landing.extract_local("850", "2024-11-30")
+        gate = QualityGate(con, run_id="r2")
+        load_landing(con, landing.root, run_id="r2", validate=gate)
+        gate.check_warehouse()
+        assert gated_in_run(con, "r2", ["850"]) == [("850", "local", None, dt.date(2024, 11, 30))]
+        second = check_raw_tables(con, la_codes=["850"], run_id="r2")
+        assert second["peps"].rows_checked == 0  # r2's local rows: gated minutes ago
+        assert second["episodes"].rows_checked > 0  # r1's rows: validated again
+        assert [e.rule.code for e in second["episodes"].errors] == ["144"]
+        # a run whose gate did not check the warehouse (or no run): every row
+        assert gated_in_run(con, "r3", ["850"]) is None
+        everything = check_raw_tables(con, la_codes=["850"])
+        assert everything["peps"].rows_checked > 0
+        assert [e.rule.code for e in everything["episodes"].errors] == ["144"]

@@ -3,6 +3,7 @@ with
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_test_scope() }}
 ),
 
 monthly_kpis as (
@@ -10,7 +11,7 @@ monthly_kpis as (
         la_code,
         kpi_id,
     from {{ ref('kpi_values') }}
-    where period_type = 'month'
+    where period_type = 'month' and {{ la_test_scope() }}
 ),
 
 expected as (
@@ -25,7 +26,9 @@ expected as (
 
 select expected.*
 from expected
-anti join {{ ref('kpi_values') }} as kpi_values
+anti join (
+    select * from {{ ref('kpi_values') }} where {{ la_test_scope() }}
+) as kpi_values
     on
         expected.la_code = kpi_values.la_code
         and expected.period_end = kpi_values.period_end

@@ -5,4 +5,5 @@ inner join {{ ref('dim_kpi_catalogue') }} as catalogue
     on kpi_values.kpi_id = catalogue.kpi_id
 where
     catalogue.unit = 'percent'
+    and {{ la_test_scope('kpi_values.la_code') }}
     and (kpi_values.value < 0 or kpi_values.value > 100)

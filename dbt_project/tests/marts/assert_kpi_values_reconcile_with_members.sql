@@ -11,12 +11,14 @@ with
 kpi_values as (
     select * from {{ ref('kpi_values') }}
     where
-        status != 'not_supplied'
+        {{ la_test_scope() }}
+        and status != 'not_supplied'
         and kpi_id in (select distinct kpi_id from {{ ref('kpi_members') }})
 ),
 
 members as (
     select * from {{ ref('kpi_members') }}
+    where {{ la_test_scope() }}
 ),
 
 member_counts as (

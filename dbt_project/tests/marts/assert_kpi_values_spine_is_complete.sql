@@ -7,6 +7,7 @@ with
 
 kpi_values as (
     select * from {{ ref('kpi_values') }}
+    where {{ la_test_scope() }}
 ),
 
 districts as (
@@ -14,6 +15,7 @@ districts as (
         la_code,
         count(*) + 1 as n_districts,
     from {{ ref('int_districts') }}
+    where {{ la_test_scope() }}
     group by la_code
 ),
 

@@ -11,6 +11,10 @@ serving the last good snapshot; ``warning`` rules are reported and do not block.
 gate's own warnings on each extract are already in ``raw_meta.dq_issues`` and are not run
 again here.
 
+Rows the gate validated and loaded in this same run (and whose cross-extract rules it ran
+after loading) are not validated a second time: the checks re-validate everything else,
+i.e. what earlier runs loaded (``check_raw_tables``, issue 16).
+
 All tables are validated in one step and one GX context (its costs are per call, not per
 row), and each table's result is reported on its own check. The checks are partitioned by
 LA like the tables they check: a run validates the rows of its own LAs only, so one LA's
@@ -88,7 +92,7 @@ with warnings.catch_warnings():
 def gx_raw_tables(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     las = sorted(context.partition_keys)
     with duckdb.get_connection() as con:
-        results = check_raw_tables(con, la_codes=las)
+        results = check_raw_tables(con, la_codes=las, run_id=context.run.run_id)
         control = control_character_rows(con, la_codes=las)
     for suite in ALL_SUITES:
         result = results.get(suite.table_name)

@@ -1,5 +1,6 @@
 """dbt models as Dagster assets; dbt tests become asset checks (dagster-dbt default)."""
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -14,7 +15,9 @@ from dagster_dbt import (
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.constants import DUCKDB_POOL, MONTHLY_FRESHNESS, OWNERS
+from pipelines.defs.partitions import LA_PARTITIONS
 from pipelines.defs.resources import dbt_project
+from pipelines.lib.builds import code_version, finish_build, start_build
 
 
 class CscDbtTranslator(DagsterDbtTranslator):
@@ -35,35 +38,90 @@ class CscDbtTranslator(DagsterDbtTranslator):
         return spec
 
 
+#: What a production run executes: every model, seed and data test (data tests guard the
+#: published figures and become asset checks), but not the dbt unit tests. Those test the
+#: SQL on fixed fixtures, not the data: they give the same answer on every run, so they run
+#: once per code change, in `make test` and CI (tests/dbt), where they cost no refresh
+#: 10-16 s (docs/performance.md).
+DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+
 # Source tests stay off: with them the dbt step would run before the blocking GX checks
 # on the raw tables (stack-notes §6, "Gotcha").
 TRANSLATOR = CscDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+class DbtBuildConfig(dg.Config):
+    """Run configuration of the dbt step (the Dagster launchpad: ops: csc_dbt_models: config)."""
+
+    #: Rebuild every model for every LA from the raw layer (`dbt build --full-refresh`),
+    #: whatever LAs the run has: after a change to the dbt models, or to repair the marts.
+    full_refresh: bool = False
+
+
+def dbt_build_args(las: list[str] | None) -> list[str]:
+    """`dbt build` for the run's LAs only (incremental by LA), or for every LA (None)."""
+    if las is None:
+        return [*DBT_BUILD_ARGS, "--full-refresh"]
+    return [*DBT_BUILD_ARGS, "--vars", json.dumps({"las": sorted(las)})]
+
+
+def run_las(context: dg.AssetExecutionContext, config: DbtBuildConfig) -> list[str] | None:
+    """The LAs this run rebuilds: its LA partitions, or None (every LA) when it covers every
+    registered LA or a full refresh was asked for."""
+    if config.full_refresh:
+        return None
+    keys = context.partition_keys
+    every = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=context.instance)
+    return None if set(keys) >= set(every) else list(keys)
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=TRANSLATOR,
     pool=DUCKDB_POOL,
-    # Not partitioned: every refresh (one LA, or a backfill of many in one run) rebuilds
-    # every model from the raw layer; see docs/operations.md, "Partitions".
+    # Partitioned by LA: a run rebuilds its LAs only; a range of LAs is one dbt invocation.
+    partitions_def=LA_PARTITIONS,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def csc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
-    """Staging, intermediate and mart models of the performance framework (`dbt build`).
+def csc_dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    duckdb: DuckDBResource,
+    config: DbtBuildConfig,
+):
+    """Staging, intermediate and mart models of the performance framework (`dbt build`,
+    without the unit tests: they run in CI).
 
-    Unpartitioned: it runs after the LA partitions of the run were loaded and passed their
-    blocking checks, and rebuilds every LA from the raw layer (other LAs' raw rows did not
-    change, so neither do their figures).
+    Runs after the LA partitions of the run were loaded and passed their blocking checks,
+    and rebuilds those LAs only: intermediates and marts are incremental by LA (dbt var
+    `las`, strategy la_replace; docs/operations.md "Incremental by LA"); other LAs' rows
+    are not touched, since their raw rows did not change. A run of every LA, or with
+    `full_refresh`, or the first after a change to the dbt project, rebuilds everything.
+    LAs whose last build did not finish are rebuilt with the run's (pipelines/lib/builds.py).
     """
     # dbt runs as a subprocess and finds the warehouse through profiles.yml's env_var:
     # hand it the same file the other steps use.
     os.environ["CSC_DUCKDB_PATH"] = duckdb.database
+    with duckdb.get_connection() as con:
+        build = start_build(
+            con,
+            context.run.run_id,
+            run_las(context, config),
+            code_version(dbt_project.manifest_path),
+        )
+    context.log.info(
+        "dbt build for every LA"
+        if build.las is None
+        else f"dbt build for LA {', '.join(build.las)} (incremental by LA)"
+    )
     try:
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(dbt_build_args(build.las), context=context).stream()
     finally:
         # where dagster-dbt puts each invocation's target folder (relative to the project)
         target_dir = Path(dbt_project.project_dir) / os.getenv("DBT_TARGET_PATH", "target")
         prune_run_targets(target_dir, context.op_execution_context.op.name)
+    with duckdb.get_connection() as con:
+        finish_build(con, build)
 
 
 #: dbt's artifacts (compiled SQL, logs, run_results.json) of the latest runs are kept in

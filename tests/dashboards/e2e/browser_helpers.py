@@ -1,6 +1,20 @@
-"""What the e2e tests wait on (a module of its own, not conftest: tests import it by name)."""
+"""What the e2e tests wait on, and signing in (a module of its own, not conftest: tests
+import it by name)."""
 
 from __future__ import annotations
+
+from auth_helpers import PASSWORD
+
+
+def browser_sign_in(page, username: str, password: str = PASSWORD, *, go: bool = True) -> None:
+    """Sign in through the real sign-in page, as a person does (``go=False``: on the
+    sign-in page the browser was sent to)."""
+    if go:
+        page.goto("/login")
+    page.get_by_label("Account name").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def wait_until_drawn(page) -> None:

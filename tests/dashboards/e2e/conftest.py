@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser_helpers import browser_sign_in
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -38,10 +39,14 @@ def browser(chromium):
 
 @pytest.fixture(scope="module")
 def context(browser, live_server):
-    """One context per module, so the browser caches Dash's scripts between tests."""
+    """One context per module, so the browser caches Dash's scripts between tests; signed
+    in as the analyst (who may open every page) through the sign-in page."""
     context = browser.new_context(
         base_url=live_server, viewport={"width": 1400, "height": 1000}, accept_downloads=True
     )
+    page = context.new_page()
+    browser_sign_in(page, "analyst")
+    page.close()
     yield context
     context.close()
 

@@ -55,7 +55,7 @@ def test_scorecard_links_to_the_kpi_page(page):
     row.get_by_role("link", name="RHI offered").click()
     page.wait_for_url(re.compile(r"/kpi/rhi_offered_pct\?la=850"))
     expect(page.locator("h1")).to_have_text("RHI offered")
-    page.wait_for_selector("#kpi-ranking .js-plotly-plot .barlayer .trace")
+    page.wait_for_selector("#kpi-ranking .js-plotly-plot .scatterlayer .trace")
 
 
 def test_inputs_are_labelled_and_keyboard_focus_is_visible(page):
@@ -83,7 +83,7 @@ def test_choosing_another_la_reloads_the_page_for_it_and_warns_of_a_rejected_loa
     from playwright.sync_api import expect
 
     page.goto("/missing")
-    expect(page.locator("#shell-freshness")).to_contain_text("LA 850")
+    expect(page.locator("#shell-freshness")).to_contain_text("Hampshire")
     page.select_option("#shell-la-select", "851")
     page.wait_for_url(re.compile(r"/missing\?la=851$"))
     expect(page.locator("#shell-freshness")).to_contain_text("Data as at 31 Jan 2025")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auth_helpers import sign_in
 from dash_helpers import DashCallbacks, find_by_id, text_of
 
 from dashboards import ids
@@ -90,19 +91,22 @@ def test_a_child_with_no_events_shows_their_details_and_says_none_recorded(callb
 def test_an_unknown_child_says_so(callbacks):
     text = text_of(callbacks.route("/child/NOBODY", "?la=850"))
     assert "Child not found" in text
-    assert "There is no child “NOBODY” in the published data of LA 850." in text
+    assert "There is no child “NOBODY” you may see in the published data of Hampshire." in text
 
 
 def test_a_child_of_another_la_points_there(callbacks):
     page = callbacks.route("/child/P001", "?la=850")
-    assert "The published data has a child with this id in LA 851" in text_of(page)
+    assert "The published data has a child with this id in Portsmouth" in text_of(page)
     assert "'/child/P001?la=851'" in str(page)  # the link in the message
     assert "Child P001" in text_of(callbacks.route("/child/P001", "?la=851"))
 
 
 def test_an_unknown_la_falls_back_to_the_first_and_says_so(callbacks):
     text = text_of(callbacks.route("/child/C001", "?la=999"))
-    assert "Unknown local authority “999”: showing 850 instead." in text
+    assert (
+        "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead."
+        in text
+    )
     assert "Child C001" in text
 
 
@@ -112,5 +116,5 @@ def test_board_pages_never_link_to_a_child(callbacks):
 
 
 def test_without_a_snapshot_the_child_page_says_run_make_demo(empty_app):
-    driver = DashCallbacks(empty_app.server.test_client())
+    driver = DashCallbacks(sign_in(empty_app))
     assert "No published data yet" in text_of(driver.route("/child/C001"))

@@ -9,6 +9,7 @@ import io
 import shutil
 
 import pytest
+from auth_helpers import sign_in
 from dash_helpers import DashCallbacks, find_by_id, text_of
 from openpyxl import load_workbook
 from status_fixture import build_status
@@ -139,12 +140,18 @@ def test_the_query_string_filters_the_page(callbacks):
 @pytest.mark.parametrize(
     ("search", "message"),
     [
-        ("?la=999", "Unknown local authority “999”: showing all LAs instead."),
+        (
+            "?la=999",
+            "LA “999” is not available to you (not in your scope, or not in the data): showing all your LAs instead.",
+        ),
         ("?la=850&year=1999-00", "Unknown collection year “1999-00”: showing every year instead."),
         ("?severity=fatal", "Unknown severity “fatal”: showing errors and warnings instead."),
         ("?la=850&rule=501", "Unknown rule “501”: showing every rule instead."),
         ("?file=../../etc/passwd", "Unknown file “../../etc/passwd”: showing every file instead."),
-        ("?la=%27%20or%201=1--", "Unknown local authority “' or 1=1--”: showing all LAs instead."),
+        (
+            "?la=%27%20or%201=1--",
+            "LA “' or 1=1--” is not available to you (not in your scope, or not in the data): showing all your LAs instead.",
+        ),
     ],
 )
 def test_a_bad_value_in_the_link_falls_back_and_says_so(callbacks, search, message):
@@ -208,24 +215,22 @@ def test_the_failing_rows_download_as_csv_and_excel_with_every_column(callbacks)
     assert ws.max_row == 3
 
 
-def test_without_a_snapshot_the_status_still_explains_what_was_blocked(tmp_path):
+def test_without_a_snapshot_the_status_still_explains_what_was_blocked(tmp_path, make_app):
     """The first run blocked everything: nothing is published, but the page says why."""
-    from dashboards.app import create_app
-
     build_status(tmp_path / "status.duckdb")
-    app = create_app(serving_path=tmp_path / "serving.duckdb")
-    page = DashCallbacks(app.server.test_client()).route("/data-quality", "?la=852")
+    app = make_app(tmp_path / "serving.duckdb")
+    page = DashCallbacks(sign_in(app)).route("/data-quality", "?la=852")
     assert "No published data yet" in text_of(page)
     assert rows(page, ids.DQ_STATUS_TABLE)[0]["status"] == "■ Blocked"
     assert rows(page, ids.DQ_FRESHNESS_TABLE)[0]["state"] == "■ 1 newer extract blocked"
 
 
-def test_without_a_status_file_the_page_says_the_ingest_step_writes_it(tmp_path, snapshot):
-    from dashboards.app import create_app
-
+def test_without_a_status_file_the_page_says_the_ingest_step_writes_it(
+    tmp_path, snapshot, make_app
+):
     shutil.copy(snapshot, tmp_path / "serving.duckdb")
-    app = create_app(serving_path=tmp_path / "serving.duckdb")
-    page = DashCallbacks(app.server.test_client()).route("/data-quality", "")
+    app = make_app(tmp_path / "serving.duckdb")
+    page = DashCallbacks(sign_in(app)).route("/data-quality", "")
     assert "No data-quality status yet" in text_of(page)
     fresh = {r["la_code"]: r["published_as_at"] for r in rows(page, ids.DQ_FRESHNESS_TABLE)}
     assert fresh == {"850": "2025-02-14", "851": "2025-01-31"}

@@ -15,5 +15,6 @@ def test_the_dictionary_lists_every_kpi_with_its_definition_and_target(callbacks
     assert first["name"] == "[RHI offered](/kpi/rhi_offered_pct)"
     assert first["polarity"] == "higher is better"
     assert (first["target"], first["tolerance"]) == (90.0, 5.0)
+    assert (first["partner"], first["owner"]) == ("RHI Provider Ltd", "RHI contract manager")
     count = next(r for r in rows if r["kpi_id"] == "cla_count")
     assert count["polarity"].startswith("for information") and count["target"] is None

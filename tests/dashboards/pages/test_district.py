@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auth_helpers import sign_in
 from dash_helpers import find_by_id, text_of
 
 from dashboards import ids
@@ -41,18 +42,36 @@ def test_the_district_page_compares_every_kpi_with_the_la_and_the_other_district
         "50.0% (Winchester)",
         "90.0% (Basingstoke and Deane)",
     )
-    assert (offered["rank"], offered["rag"]) == ("2nd of 2", "■ Red")  # 40 short of 90
+    assert offered["rag"] == "■ Red"  # 40 short of 90
+    # 5 of 10: Wilson 23.7 % to 76.3 %, clear of the LA's 90.0 %
+    assert (offered["ci"], offered["compared"]) == (
+        "23.7% to 76.3%",
+        "significantly worse than the LA",
+    )
     # RHI taken up: none offered in Winchester this month
-    assert rows["RHI taken up"]["shown"] == "no cases" and rows["RHI taken up"]["rank"] == "–"
-    # lower is better: 13/20 = 65.0 against Basingstoke and Deane's 12/20 = 60.0
-    assert rows["Children looked after who went missing"]["rank"] == "2nd of 2"
-    # care leavers: 62 of 100 everywhere, level first; headline 17-21 by collection year
+    taken_up = rows["RHI taken up"]
+    assert (taken_up["shown"], taken_up["ci"], taken_up["compared"]) == ("no cases", "", "–")
+    # lower is better: 13/20 = 65.0 % (43.3 % to 81.9 %) against the LA's 11.5 %
+    missing = rows["Children looked after who went missing"]
+    assert (missing["ci"], missing["compared"]) == (
+        "43.3% to 81.9%",
+        "significantly worse than the LA",
+    )
+    # care leavers: 62 of 100 everywhere (52.2 % to 70.9 %): similar to the LA's 62.0 %
     eet = rows["Care leavers in education, employment or training"]
-    assert (eet["rank"], eet["period"]) == ("=1st of 2", "2024-25 (to 14 Feb 2025) · Aged 17–21")
+    assert (eet["compared"], eet["period"]) == (
+        "similar to the LA",
+        "2024-25 (to 14 Feb 2025) · Aged 17–21",
+    )
+    assert "best" not in text.lower() and "worst" not in text.lower()
     assert rows["PEP completed this term"]["shown"] == "not supplied"
     spine = find_by_id(page, ids.DISTRICT_SPINE)["props"]["figure"]
     winchester = next(t for t in spine["data"] if t["name"] == "Winchester")
-    assert winchester["y"][0] == "RHI offered" and winchester["x"][0] == 0.0  # the worst
+    assert winchester["y"][0] == "RHI offered" and winchester["x"][0] == 0.0  # the low end
+    assert (
+        "RHI offered — Winchester: 50.0% (significantly worse than the LA)"
+        in (winchester["hovertext"])
+    )
 
 
 def test_the_district_page_shows_caseloads_by_team_and_by_worker(callbacks):
@@ -96,11 +115,11 @@ def test_the_district_page_lists_the_four_action_lists_with_links_to_each_childs
     ]
 
 
-def test_unallocated_lists_every_child_without_a_worker_and_is_not_ranked(callbacks):
+def test_unallocated_lists_every_child_without_a_worker_and_is_not_placed(callbacks):
     page = callbacks.route("/district/unallocated", "?la=850")  # any case
     text = text_of(page)
     assert "Unallocated is not a place" in text
-    assert all(r["rank"] == "–" for r in kpi_rows(page).values())
+    assert not any("Unallocated" in r["low"] + r["high"] for r in kpi_rows(page).values())
     unallocated = rows_of(page, ids.DISTRICT_ACTION_TABLES["cla_unallocated"])
     assert [r["child"].split("]")[0] for r in unallocated] == ["[C006", "[C005"]
     assert "None — Unallocated has nothing on this list." in text  # no RHI waiting
@@ -128,13 +147,14 @@ def test_choosing_a_month_updates_the_kpis_caseloads_and_url(callbacks):
     assert out[ids.DISTRICT_URL]["search"] == "?la=850&period=2025-01"
     content = out[ids.DISTRICT_CONTENT]["children"]
     rows = kpi_rows(content)
-    # January: Winchester 12/20 = 60.0 is now ahead of Basingstoke and Deane's 11/20
+    # January: Winchester 12/20 = 60.0 %, 38.7 % to 78.1 %, still clear of the LA's 85.0 %
     offered = rows["RHI offered"]
-    assert (offered["shown"], offered["la_shown"], offered["rank"]) == (
+    assert (offered["shown"], offered["la_shown"], offered["ci"]) == (
         "60.0%",
         "85.0%",
-        "1st of 2",
+        "38.7% to 78.1%",
     )
+    assert offered["compared"] == "significantly worse than the LA"
     # the collection year 2024-25 had not ended by January: 2023-24's 55.0
     eet = rows["Care leavers in education, employment or training"]
     assert (eet["shown"], eet["period"]) == ("55.0%", "2023-24 · Aged 17–21")
@@ -177,7 +197,7 @@ def test_an_unknown_district_says_so_and_lists_the_las_districts(callbacks):
     page = callbacks.route("/district/Nowhere", "?la=850")
     text = text_of(page)
     assert "District not found" in text
-    assert "There is no district “Nowhere” in LA 850." in text
+    assert "There is no district “Nowhere” in Hampshire." in text
     assert "Basingstoke and Deane Winchester County Unallocated" in text
     assert find_by_id(page, ids.DISTRICT_CONTENT) is None
     total = text_of(callbacks.route("/district/ALL", ""))
@@ -186,13 +206,16 @@ def test_an_unknown_district_says_so_and_lists_the_las_districts(callbacks):
 
 def test_an_unknown_la_falls_back_to_the_first_and_says_so(callbacks):
     text = text_of(callbacks.route("/district/Winchester", "?la=999"))
-    assert "Unknown local authority “999”: showing 850 instead." in text
+    assert (
+        "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead."
+        in text
+    )
     assert "Action lists — as at 14 Feb 2025" in text
 
 
 def test_another_las_district_is_not_found_in_this_la(callbacks):
     text = text_of(callbacks.route("/district/Winchester", "?la=851"))
-    assert "There is no district “Winchester” in LA 851." in text
+    assert "There is no district “Winchester” in Portsmouth." in text
     assert "North South Unallocated" in text  # 851's districts, one only in dim_districts
 
 
@@ -244,7 +267,7 @@ def test_the_kpi_page_links_each_district_to_its_page(callbacks):
 def test_without_a_snapshot_the_district_pages_say_run_make_demo(empty_app):
     from dash_helpers import DashCallbacks
 
-    driver = DashCallbacks(empty_app.server.test_client())
+    driver = DashCallbacks(sign_in(empty_app))
     for path in ["/district", "/district/Winchester"]:
         assert "No published data yet" in text_of(driver.route(path)), path
 

@@ -58,7 +58,11 @@ def test_the_page_opens_on_the_latest_month_for_the_whole_la(callbacks):
     assert len(tiles) == 6
     assert tiles[0].startswith("RHI offered 90.0% Feb 2025 (to 14 Feb 2025) 18 of 20")
     assert "Target 90.0% · ● Green meets target" in tiles[0]
-    assert "improving since last month" in tiles[0] and "improving since a year ago" in tiles[0]
+    # direction of travel from SPC (Jul 2024 to Jan 2025 rise seven months: a trend), not
+    # from the last two points; missing_cla_pct is a rolling figure: two points, untested
+    assert "Direction of travel: improving (SPC)" in tiles[0]
+    assert "since last month" not in tiles[0]
+    assert "since last month" in tiles[5] and "two points, not tested" in tiles[5]
     assert "no cases" in tiles[2] and "no RAG" in tiles[2]  # RHI within 72 hours, 0 due
     assert "Amber" in tiles[5]  # missing_cla_pct 11.5 against 10 ± 2
     assert find_by_id(page, ids.MISSING_MESSAGES)["props"]["children"] == []
@@ -106,7 +110,10 @@ def test_kpis_not_split_by_source_say_so_for_care_or_home(callbacks):
 def test_bad_query_values_give_a_message_and_the_defaults(callbacks):
     page = callbacks.route("/missing", "?district=Atlantis&end=2024-13&breakdown=x&la=999")
     messages = text_of(find_by_id(page, ids.MISSING_MESSAGES))
-    assert "Unknown local authority “999”: showing 850 instead." in messages
+    assert (
+        "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead."
+        in messages
+    )
     assert "Unknown district “Atlantis”: showing All districts instead." in messages
     assert "The end month “2024-13” is not a month" in messages
     assert "Unknown breakdown “x”" in messages

@@ -24,13 +24,16 @@ PAGES = [
 def test_every_page_shows_the_second_la(callbacks, path):
     text = text_of(callbacks.route(path, "?la=851"))
     assert "Traceback" not in text and "not found" not in text.lower()
-    assert "Unknown local authority" not in text
+    assert "is not available to you" not in text
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if p != "/dictionary"])
 def test_every_page_says_when_the_la_is_unknown(callbacks, path):
     text = text_of(callbacks.route(path, "?la=999"))
-    assert "Unknown local authority “999”: showing 850 instead." in text, path
+    assert (
+        "LA “999” is not available to you (not in your scope, or not published): showing LA 850 instead."
+        in text
+    ), path
 
 
 def test_the_second_las_pages_show_its_own_districts(callbacks):

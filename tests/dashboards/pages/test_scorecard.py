@@ -57,15 +57,38 @@ def test_every_catalogue_kpi_is_listed_grouped_by_area(callbacks):
         assert area in text
 
 
-def test_each_row_shows_value_target_rag_travel_and_comparators(callbacks):
+def test_each_row_shows_value_target_rag_spc_and_comparators(callbacks):
+    """SPC judges the 13 complete months, Jan 2024 to Jan 2025 (Feb 2025 is partial).
+
+    rhi_offered_pct: 50, 80, 60, 65, 70, 75, 50, 55, 60, 65, 70, 75, 85 %: Jul 2024 to
+    Jan 2025 rise seven months in a row (a trend), so special cause improving; mean
+    66.15, mR-bar 125 / 12 = 10.42, limits 38.4 to 93.9 around the target of 90: hit
+    and miss. caseload_avg (lower is better): 15, 16, 17 repeated, then 21.0 in Jan
+    2025, above the upper limit 16.38 + 2.66 × 1.5 = 20.38: concerning. cla_count
+    (information only) jumps to 990: higher than usual, no assurance.
+    """
     rows = rows_by_kpi(callbacks.route("/", ""))
     assert rows["rhi_offered_pct"].split(" ● ")[0] == (
         "RHI offered Feb 2025 (to 14 Feb 2025) 90.0% 90.0%"
     )
-    assert "Green meets target ↗ improving ↗ improving" in rows["rhi_offered_pct"]
+    assert "Green meets target Improving" in rows["rhi_offered_pct"]
+    assert "Hit and miss" in rows["rhi_offered_pct"]
+    assert "improving (SPC to Jan 2025)" in rows["rhi_offered_pct"]
     assert "Amber" in rows["missing_cla_pct"] and "11.0% (2018)" in rows["missing_cla_pct"]
-    assert "Red" in rows["caseload_avg"] and "↘ declining ↘ declining" in rows["caseload_avg"]
-    assert "↑ up" in rows["cla_count"] and "RAG" not in rows["cla_count"]
+    assert "Red" in rows["caseload_avg"] and "Concerning" in rows["caseload_avg"]
+    assert "deteriorating (SPC to Jan 2025)" in rows["caseload_avg"]
+    assert "Higher than usual" in rows["cla_count"] and "RAG" not in rows["cla_count"]
+    assert "improving" not in rows["rhi_accepted_pct"]  # common cause is not a direction
+    assert "no significant change (SPC to Jan 2025)" in rows["rhi_accepted_pct"]
+
+
+def test_kpis_without_spc_say_why_and_how_they_changed_untested(callbacks):
+    rows = rows_by_kpi(callbacks.route("/", ""))
+    assert "rolling 12-month figure" in rows["missing_cla_pct"]
+    assert "no change from Feb 2024 (11.5%); two points, not tested" in rows["missing_cla_pct"]
+    assert "Too few points for SPC: 1" in rows["cl_eet_pct"]
+    assert "up from 55.0% (2023-24); two points, not tested" in rows["cl_eet_pct"]
+    assert "No figures to judge" in rows["pep_in_term_pct"]
 
 
 def test_no_cases_and_not_supplied_are_said_never_shown_as_zero(callbacks):
@@ -110,6 +133,11 @@ def test_the_scorecard_downloads_as_csv(callbacks):
     assert frame.loc["rhi_offered_pct", "rag"] == "green"
     assert frame.loc["rhi_within_72h_pct", "display"] == "no cases"
     assert frame.loc["rhi_within_72h_pct", "England"] == "63.0% (2024)"
+    assert frame.loc["rhi_offered_pct", "variation"] == "improvement_high"
+    assert frame.loc["caseload_avg", "variation"] == "concern_high"
+    assert frame.loc["rhi_offered_pct", "assurance"] == "hit_and_miss"
+    assert frame.loc["caseload_avg", "direction_of_travel"] == "deteriorating (SPC to Jan 2025)"
+    assert "vs_previous" not in frame.columns  # two-point words are not a direction of travel
 
 
 def test_the_scorecard_downloads_as_excel(callbacks):
@@ -137,3 +165,12 @@ def test_the_scorecard_downloads_as_excel(callbacks):
     assert rows["rhi_offered_pct"]["value"] == 90.0 and rows["rhi_offered_pct"]["rag"] == "green"
     assert rows["rhi_within_72h_pct"]["display"] == "no cases"
     assert rows["rhi_within_72h_pct"]["value"] is None  # never 0
+
+
+def test_pages_call_the_la_by_its_name(callbacks, use_snapshot):
+    from dashboards import data
+
+    text = text_of(callbacks.route("/", "?la=850"))
+    assert "Board scorecard — Hampshire" in text and "LA 850" not in text
+    # an LA the snapshot's names list does not know keeps its code
+    assert (data.la_label("851"), data.la_label("852")) == ("Portsmouth", "LA 852")

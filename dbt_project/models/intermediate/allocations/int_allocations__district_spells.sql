@@ -16,7 +16,8 @@ with
 allocations as (
     select * from {{ ref('stg_local__allocations') }}
     where
-        child is not null
+        {{ la_scope() }}
+        and child is not null
         and sw_id is not null
         and alloc_start is not null
         and is_valid_alloc_end
@@ -25,7 +26,7 @@ allocations as (
 
 worker_team_spells as (
     select * from {{ ref('int_local__worker_team_spells') }}
-    where district is not null
+    where {{ la_scope() }} and district is not null
 ),
 
 segments as (

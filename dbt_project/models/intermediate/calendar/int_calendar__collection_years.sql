@@ -7,10 +7,12 @@ with
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 extract_files as (
     select * from {{ ref('stg_raw_meta__extract_files') }}
+    where {{ la_scope() }}
 ),
 
 years as (

@@ -7,7 +7,7 @@ with
 
 las as (
     select * from {{ ref('int_la__extracts') }}
-    where first_period_start is not null and as_at_date >= first_period_start
+    where {{ la_scope() }} and first_period_start is not null and as_at_date >= first_period_start
 ),
 
 months as (

@@ -7,6 +7,7 @@ with
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 months_in_terms as (

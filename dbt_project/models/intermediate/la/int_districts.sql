@@ -6,10 +6,12 @@ with
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 teams as (
     select * from {{ ref('stg_local__teams') }}
+    where {{ la_scope() }}
 ),
 
 team_districts as (

@@ -7,6 +7,7 @@ with
 
 extract_files as (
     select * from {{ ref('stg_raw_meta__extract_files') }}
+    where {{ la_scope() }}
 ),
 
 per_la as (

@@ -8,7 +8,7 @@ with
 
 return_interviews as (
     select * from {{ ref('stg_local__return_interviews') }}
-    where child is not null and mis_start is not null
+    where {{ la_scope() }} and child is not null and mis_start is not null
 ),
 
 ranked as (

@@ -12,7 +12,8 @@ with
 workers as (
     select * from {{ ref('stg_local__workers') }}
     where
-        sw_id is not null
+        {{ la_scope() }}
+        and sw_id is not null
         and start_date is not null
         and is_valid_end_date
 ),
@@ -22,7 +23,7 @@ teams_ranked as (
         *,
         row_number() over (partition by la_code, team_id order by source_row desc) as row_rank
     from {{ ref('stg_local__teams') }}
-    where team_id is not null
+    where {{ la_scope() }} and team_id is not null
 ),
 
 teams as (

@@ -14,22 +14,27 @@ with
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 periods as (
     select * from {{ ref('int_looked_after__periods_with_milestones') }}
+    where {{ la_scope() }}
 ),
 
 episodes as (
     select * from {{ ref('int_ssda903__episodes_in_periods') }}
+    where {{ la_scope() }}
 ),
 
 placements as (
     select * from {{ ref('int_looked_after__placements') }}
+    where {{ la_scope() }}
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 looked_after as (

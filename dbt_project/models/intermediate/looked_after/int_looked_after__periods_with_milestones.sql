@@ -13,10 +13,12 @@ with
 
 periods_of_care as (
     select * from {{ ref('int_ssda903__periods_of_care') }}
+    where {{ la_scope() }}
 ),
 
 children as (
     select * from {{ ref('int_ssda903__children') }}
+    where {{ la_scope() }}
 ),
 
 working_days as (
@@ -25,6 +27,7 @@ working_days as (
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 with_working_days as (

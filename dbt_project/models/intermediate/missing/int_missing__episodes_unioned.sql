@@ -20,7 +20,7 @@ care_rows as (
             order by collection_year desc, source_row desc
         ) as row_rank
     from {{ ref('stg_ssda903__missing') }}
-    where child is not null and mis_start is not null
+    where {{ la_scope() }} and child is not null and mis_start is not null
 ),
 
 home_rows as (
@@ -31,7 +31,7 @@ home_rows as (
             order by source_row desc
         ) as row_rank
     from {{ ref('stg_local__missing_from_home') }}
-    where child is not null and mis_start is not null
+    where {{ la_scope() }} and child is not null and mis_start is not null
 ),
 
 care as (

@@ -6,7 +6,7 @@ with
 
 header as (
     select * from {{ ref('stg_ssda903__header') }}
-    where child is not null
+    where {{ la_scope() }} and child is not null
 ),
 
 ranked as (

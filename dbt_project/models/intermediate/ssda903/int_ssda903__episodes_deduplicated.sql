@@ -9,6 +9,7 @@ with
 
 episodes as (
     select * from {{ ref('stg_ssda903__episodes') }}
+    where {{ la_scope() }}
 ),
 
 ranked as (

@@ -10,7 +10,7 @@ with
 
 episodes as (
     select * from {{ ref('int_ssda903__episodes_deduplicated') }}
-    where not is_short_break and is_valid_dec
+    where {{ la_scope() }} and not is_short_break and is_valid_dec
 ),
 
 with_previous_end as (

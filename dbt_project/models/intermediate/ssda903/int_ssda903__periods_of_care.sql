@@ -11,6 +11,7 @@ with
 
 episodes as (
     select * from {{ ref('int_ssda903__episodes_in_periods') }}
+    where {{ la_scope() }}
 ),
 
 final as (

@@ -7,7 +7,7 @@ with
 
 reviews as (
     select * from {{ ref('stg_ssda903__reviews') }}
-    where child is not null and review is not null
+    where {{ la_scope() }} and child is not null and review is not null
 ),
 
 ranked as (

@@ -8,30 +8,37 @@ with
 
 children as (
     select * from {{ ref('int_ssda903__children') }}
+    where {{ la_scope() }}
 ),
 
 periods as (
     select * from {{ ref('fct_periods_of_care') }}
+    where {{ la_scope() }}
 ),
 
 allocations as (
     select * from {{ ref('stg_local__allocations') }}
+    where {{ la_scope() }}
 ),
 
 missing_from_home as (
     select * from {{ ref('stg_local__missing_from_home') }}
+    where {{ la_scope() }}
 ),
 
 peps as (
     select * from {{ ref('stg_local__peps') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 known_children as (

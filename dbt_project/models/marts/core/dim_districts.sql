@@ -8,14 +8,17 @@ with
 
 districts as (
     select * from {{ ref('int_districts') }}
+    where {{ la_scope() }}
 ),
 
 populations as (
     select * from {{ ref('district_populations') }}
+    where {{ la_scope() }}
 ),
 
 teams as (
     select * from {{ ref('dim_teams') }}
+    where {{ la_scope() }}
 ),
 
 districts_and_total as (

@@ -6,16 +6,18 @@ with
 
 teams as (
     select * from {{ ref('stg_local__teams') }}
-    where team_id is not null
+    where {{ la_scope() }} and team_id is not null
     qualify row_number() over (partition by la_code, team_id order by source_row desc) = 1
 ),
 
 worker_team_spells as (
     select * from {{ ref('int_local__worker_team_spells') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 workers_now as (

@@ -8,20 +8,22 @@ with
 
 workers as (
     select * from {{ ref('stg_local__workers') }}
-    where sw_id is not null
+    where {{ la_scope() }} and sw_id is not null
 ),
 
 worker_team_spells as (
     select * from {{ ref('int_local__worker_team_spells') }}
+    where {{ la_scope() }}
 ),
 
 allocations as (
     select * from {{ ref('fct_allocations') }}
-    where is_open_at_as_at
+    where {{ la_scope() }} and is_open_at_as_at
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 worker_dates as (

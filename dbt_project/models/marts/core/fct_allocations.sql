@@ -12,14 +12,17 @@ with
 
 allocations as (
     select * from {{ ref('stg_local__allocations') }}
+    where {{ la_scope() }}
 ),
 
 worker_team_spells as (
     select * from {{ ref('int_local__worker_team_spells') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 flagged as (

@@ -16,11 +16,12 @@ with
 
 oc3 as (
     select * from {{ ref('stg_ssda903__oc3') }}
-    where child is not null
+    where {{ la_scope() }} and child is not null
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 deduplicated as (

@@ -8,10 +8,12 @@ with
 
 episodes as (
     select * from {{ ref('int_ssda903__episodes_deduplicated') }}
+    where {{ la_scope() }}
 ),
 
 episodes_in_periods as (
     select * from {{ ref('int_ssda903__episodes_in_periods') }}
+    where {{ la_scope() }}
 ),
 
 final as (

@@ -15,18 +15,22 @@ with
 
 episodes as (
     select * from {{ ref('int_missing__episodes_unioned') }}
+    where {{ la_scope() }}
 ),
 
 return_interviews as (
     select * from {{ ref('int_local__return_interviews_deduplicated') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 joined as (

@@ -11,11 +11,12 @@ with
 
 peps as (
     select * from {{ ref('stg_local__peps') }}
-    where child is not null and pep_date is not null
+    where {{ la_scope() }} and child is not null and pep_date is not null
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 ranked as (

@@ -10,10 +10,12 @@ with
 
 periods as (
     select * from {{ ref('int_looked_after__periods_with_milestones') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 final as (

@@ -13,18 +13,22 @@ with
 
 locations as (
     select * from {{ ref('int_looked_after__episode_locations') }}
+    where {{ la_scope() }}
 ),
 
 placements as (
     select * from {{ ref('int_looked_after__placements') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 with_as_at as (

@@ -17,21 +17,22 @@ with
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 worker_team_spells as (
     select * from {{ ref('int_local__worker_team_spells') }}
-    where role in (4, 5)
+    where {{ la_scope() }} and role in (4, 5)
 ),
 
 allocations as (
     select * from {{ ref('fct_allocations') }}
-    where is_usable
+    where {{ la_scope() }} and is_usable
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
-    where is_supplied_teams and is_supplied_workers and is_supplied_allocations
+    where {{ la_scope() }} and is_supplied_teams and is_supplied_workers and is_supplied_allocations
 ),
 
 targets as (

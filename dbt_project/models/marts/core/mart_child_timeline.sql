@@ -17,14 +17,17 @@ with
 
 periods as (
     select * from {{ ref('fct_periods_of_care') }}
+    where {{ la_scope() }}
 ),
 
 placements as (
     select * from {{ ref('int_looked_after__placements') }}
+    where {{ la_scope() }}
 ),
 
 locations as (
     select * from {{ ref('fct_placement_locations') }}
+    where {{ la_scope() }}
 ),
 
 placement_locations as (
@@ -65,19 +68,22 @@ placement_locations as (
 
 missing_episodes as (
     select * from {{ ref('fct_missing_episodes') }}
+    where {{ la_scope() }}
 ),
 
 peps as (
     select * from {{ ref('fct_peps') }}
+    where {{ la_scope() }}
 ),
 
 allocations as (
     select * from {{ ref('fct_allocations') }}
-    where is_usable
+    where {{ la_scope() }} and is_usable
 ),
 
 reviews as (
     select * from {{ ref('int_ssda903__reviews_deduplicated') }}
+    where {{ la_scope() }}
 ),
 
 events as (

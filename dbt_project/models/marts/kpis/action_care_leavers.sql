@@ -10,16 +10,17 @@ with
 
 care_leavers as (
     select * from {{ ref('fct_care_leaver_outcomes') }}
-    where is_in_kpis and (not is_in_touch or is_neet)
+    where {{ la_scope() }} and is_in_kpis and (not is_in_touch or is_neet)
 ),
 
 collection_years as (
     select * from {{ ref('int_calendar__collection_years') }}
-    where period_end = as_at_date
+    where {{ la_scope() }} and period_end = as_at_date
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 current_year as (

@@ -14,16 +14,17 @@ with
 
 las as (
     select * from {{ ref('int_la__extracts') }}
-    where is_supplied_allocations
+    where {{ la_scope() }} and is_supplied_allocations
 ),
 
 looked_after as (
     select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 allocations as (
     select * from {{ ref('fct_allocations') }}
-    where is_usable
+    where {{ la_scope() }} and is_usable
 ),
 
 on_as_at as (

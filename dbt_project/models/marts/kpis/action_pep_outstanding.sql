@@ -9,20 +9,26 @@ with
 
 members as (
     select * from {{ ref('kpi_peps_members') }}
-    where kpi_id = 'pep_in_term_pct' and period_type = 'month' and not in_numerator
+    where
+        {{ la_scope() }}
+        and kpi_id = 'pep_in_term_pct'
+        and period_type = 'month'
+        and not in_numerator
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 looked_after as (
     select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 complete_peps as (
     select * from {{ ref('fct_peps') }}
-    where is_complete
+    where {{ la_scope() }} and is_complete
 ),
 
 outstanding as (

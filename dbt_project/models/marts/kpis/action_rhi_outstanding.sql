@@ -10,14 +10,17 @@ with
 
 episodes as (
     select * from {{ ref('fct_missing_episodes') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 outstanding as (

@@ -10,14 +10,17 @@ with
 
 members as (
     select * from {{ ref('kpi_care_leavers_members') }}
+    where {{ la_scope() }}
 ),
 
 collection_years as (
     select * from {{ ref('int_calendar__collection_years') }}
+    where {{ la_scope() }}
 ),
 
 districts as (
     select * from {{ ref('int_districts') }}
+    where {{ la_scope() }}
 ),
 
 supplied_903 as (
@@ -26,7 +29,7 @@ supplied_903 as (
         collection_year,
         coalesce(bool_or(is_supplied) filter (where table_name = 'oc3'), false) as has_oc3
     from {{ ref('stg_raw_meta__extract_files') }}
-    where source = 'ssda903'
+    where {{ la_scope() }} and source = 'ssda903'
     group by la_code, collection_year
 ),
 

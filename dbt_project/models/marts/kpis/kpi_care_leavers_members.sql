@@ -12,11 +12,12 @@ with
 
 care_leavers as (
     select * from {{ ref('fct_care_leaver_outcomes') }}
-    where is_in_kpis
+    where {{ la_scope() }} and is_in_kpis
 ),
 
 collection_years as (
     select * from {{ ref('int_calendar__collection_years') }}
+    where {{ la_scope() }}
 ),
 
 breakdowns as (

@@ -18,21 +18,22 @@ with
 
 caseloads as (
     select * from {{ ref('mart_caseloads_by_worker') }}
-    where is_case_holder
+    where {{ la_scope() }} and is_case_holder
 ),
 
 looked_after as (
     select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 allocations as (
     select * from {{ ref('fct_allocations') }}
-    where is_usable
+    where {{ la_scope() }} and is_usable
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
-    where is_supplied_allocations
+    where {{ la_scope() }} and is_supplied_allocations
 ),
 
 worker_members as (

@@ -17,22 +17,27 @@ with
 
 members as (
     select * from {{ ref('kpi_looked_after_members') }}
+    where {{ la_scope() }}
 ),
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 collection_years as (
     select * from {{ ref('int_calendar__collection_years') }}
+    where {{ la_scope() }}
 ),
 
 districts as (
     select * from {{ ref('int_districts') }}
+    where {{ la_scope() }}
 ),
 
 populations as (
     select * from {{ ref('district_populations') }}
+    where {{ la_scope() }}
 ),
 
 supplied_903 as (
@@ -42,7 +47,7 @@ supplied_903 as (
         coalesce(bool_or(is_supplied) filter (where table_name = 'reviews'), false) as has_reviews,
         coalesce(bool_or(is_supplied) filter (where table_name = 'oc2'), false) as has_oc2
     from {{ ref('stg_raw_meta__extract_files') }}
-    where source = 'ssda903'
+    where {{ la_scope() }} and source = 'ssda903'
     group by la_code, collection_year
 ),
 

@@ -29,35 +29,42 @@ with
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 collection_years as (
     select * from {{ ref('int_calendar__collection_years') }}
+    where {{ la_scope() }}
 ),
 
 looked_after as (
     select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 periods as (
     select * from {{ ref('int_looked_after__periods_with_milestones') }}
+    where {{ la_scope() }}
 ),
 
 episodes as (
     select * from {{ ref('int_ssda903__episodes_in_periods') }}
+    where {{ la_scope() }}
 ),
 
 reviews as (
     select * from {{ ref('int_ssda903__reviews_deduplicated') }}
+    where {{ la_scope() }}
 ),
 
 oc2 as (
     select * from {{ ref('stg_ssda903__oc2') }}
-    where child is not null
+    where {{ la_scope() }} and child is not null
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 supplied_903 as (
@@ -67,7 +74,7 @@ supplied_903 as (
         bool_or(is_supplied) filter (where table_name = 'reviews') as has_reviews,
         bool_or(is_supplied) filter (where table_name = 'oc2') as has_oc2
     from {{ ref('stg_raw_meta__extract_files') }}
-    where source = 'ssda903'
+    where {{ la_scope() }} and source = 'ssda903'
     group by la_code, collection_year
 ),
 

@@ -37,6 +37,7 @@ unioned as (
             cast(numerator_weight as double) as numerator_weight,
             cast(denominator_weight as double) as denominator_weight
         from {{ ref(members_model) }}
+        where {{ la_scope() }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )

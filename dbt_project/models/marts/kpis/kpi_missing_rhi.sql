@@ -14,18 +14,22 @@ with
 
 members as (
     select * from {{ ref('kpi_missing_rhi_members') }}
+    where {{ la_scope() }}
 ),
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 districts as (
     select * from {{ ref('int_districts') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 kpis as (

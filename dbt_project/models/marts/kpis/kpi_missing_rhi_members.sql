@@ -22,22 +22,27 @@ with
 
 episodes as (
     select * from {{ ref('fct_missing_episodes') }}
+    where {{ la_scope() }}
 ),
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 periods_of_care as (
     select * from {{ ref('int_ssda903__periods_of_care') }}
+    where {{ la_scope() }}
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
+    where {{ la_scope() }}
 ),
 
 breakdowns as (

@@ -22,31 +22,37 @@ with
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 school_terms as (
     select * from {{ ref('int_calendar__school_terms') }}
+    where {{ la_scope() }}
 ),
 
 looked_after as (
     select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 periods as (
     select * from {{ ref('int_looked_after__periods_with_milestones') }}
+    where {{ la_scope() }}
 ),
 
 peps as (
     select * from {{ ref('fct_peps') }}
+    where {{ la_scope() }}
 ),
 
 las as (
     select * from {{ ref('int_la__extracts') }}
-    where is_supplied_peps
+    where {{ la_scope() }} and is_supplied_peps
 ),
 
 district_spells as (
     select * from {{ ref('int_allocations__district_spells') }}
+    where {{ la_scope() }}
 ),
 
 complete_peps as (

@@ -14,14 +14,17 @@ with
 
 members as (
     select * from {{ ref('kpi_placement_location_members') }}
+    where {{ la_scope() }}
 ),
 
 month_ends as (
     select * from {{ ref('int_calendar__month_ends') }}
+    where {{ la_scope() }}
 ),
 
 districts as (
     select * from {{ ref('int_districts') }}
+    where {{ la_scope() }}
 ),
 
 kpis as (

@@ -20,10 +20,12 @@ with
 
 looked_after as (
     select * from {{ ref('int_looked_after__children_at_month_ends') }}
+    where {{ la_scope() }}
 ),
 
 locations as (
     select * from {{ ref('int_looked_after__episode_locations') }}
+    where {{ la_scope() }}
 ),
 
 placed as (

@@ -30,6 +30,7 @@ unioned as (
             value,
             status
         from {{ ref(area_model) }}
+        where {{ la_scope() }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )

@@ -9,11 +9,12 @@ with
 
 members as (
     select * from {{ ref('kpi_placement_location_members') }}
-    where kpi_id = 'placed_20_miles_pct'
+    where {{ la_scope() }} and kpi_id = 'placed_20_miles_pct'
 ),
 
 locations as (
     select * from {{ ref('int_looked_after__episode_locations') }}
+    where {{ la_scope() }}
 ),
 
 placed as (

@@ -1,0 +1,48 @@
+"""The pipeline benchmark's own arithmetic: the floor, the memory sampler and the ratios
+(its timings are not checked: they are measurements)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from bench.pipeline import TreeMemory, floor_seconds, ratios
+
+
+def test_the_floor_reads_every_landing_csv_into_a_table(tmp_path):
+    landing = tmp_path / "landing"
+    (landing / "850" / "local").mkdir(parents=True)
+    (landing / "850" / "local" / "teams.csv").write_text("TEAM_ID,NAME\nT1,a\nT2,b\n")
+    (landing / "851.csv").write_text("A\n1\n2\n3\n")
+    (landing / "notes.txt").write_text("not a csv")
+    floor = floor_seconds(landing, tmp_path / "floor.duckdb")
+    assert (floor["files"], floor["rows"]) == (2, 5)
+    assert floor["seconds"] > 0
+
+
+def test_the_memory_sampler_counts_child_processes(tmp_path):
+    grow = "b = bytearray(200 * 2**20); b[::4096] = b'x' * len(b[::4096]); import time; time.sleep(1.5)"
+    with TreeMemory(interval=0.05) as memory:
+        memory.phase = "idle"
+        time.sleep(0.3)
+        memory.phase = "child"
+        subprocess.run([sys.executable, "-c", grow], check=True)
+    assert memory.peaks["child"] > memory.peaks["idle"] + 150  # MB: the child's 200 MB
+
+
+def test_ratios_are_refresh_vs_the_first_scenario_and_build_vs_floor():
+    def result(las, refresh, build, floor):
+        return {
+            "las": las,
+            "one_la_refresh": {"dbt_build": refresh / 2, "total": refresh},
+            "initial_build": {"total": build},
+            "floor": {"seconds": floor},
+        }
+
+    got = ratios([result(1, 100.0, 120.0, 4.0), result(20, 110.0, 400.0, 50.0)])
+    assert got == {
+        "one_la_refresh_20_las_vs_1": {"dbt_build": 1.1, "total": 1.1},
+        "full_build_vs_floor_1_las": 30.0,
+        "full_build_vs_floor_20_las": 8.0,
+    }

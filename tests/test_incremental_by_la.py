@@ -1,0 +1,207 @@
+"""Incremental by LA gives the figures a full rebuild gives, and leaves other LAs alone.
+
+Three small generated LAs are built in one run; then one of them receives a new monthly
+extract and its partition alone is refreshed, the way the landing sensor runs it: dbt
+rebuilds that LA's rows only (var `las`, strategy la_replace) and the publish step copies
+only that LA into the snapshot. The result must equal, row for row, a full build from
+scratch of the same landing folder: every table of the serving snapshot (kpi_values and
+every mart the dashboard reads) and every intermediate and mart table of the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.synth import SynthConfig, generate
+
+pytestmark = pytest.mark.slow
+
+LAS = ("850", "851", "852")
+REFRESHED = "851"
+AS_AT = dt.date(2025, 10, 31)
+
+
+def settings_in(root):
+    from pipelines.settings import Settings
+
+    return Settings(
+        landing_dir=root / "landing",
+        warehouse_path=root / "warehouse.duckdb",
+        serving_dir=root / "serving",
+    )
+
+
+def materialize(settings, instance, partition_key: str | None = None):
+    """One run through Dagster: every LA partition, or one."""
+    from pipelines.defs.ingest.assets import landing_extracts
+    from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
+    from pipelines.defs.publish.assets import serving_snapshot
+    from pipelines.defs.quality.checks import GX_CHECKS
+    from pipelines.defs.reference.assets import ons_reference
+    from pipelines.defs.resources import build_resources
+    from pipelines.defs.transform.assets import csc_dbt_models
+
+    register_landing_las(instance, settings.landing_dir)
+    keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
+    every_la = {
+        "dagster/asset_partition_range_start": keys[0],
+        "dagster/asset_partition_range_end": keys[-1],
+    }
+    result = dg.materialize(
+        [landing_extracts, ons_reference, csc_dbt_models, serving_snapshot, *GX_CHECKS],
+        resources=build_resources(settings),
+        instance=instance,
+        partition_key=partition_key,
+        tags=None if partition_key else every_la,
+    )
+    assert result.success
+    return result
+
+
+def new_month(landing, la: str, date: str) -> None:
+    """A new current-year 903 extract for ``la``: the latest one minus its last missing row,
+    and a new local extract: a new as-at date, so new months and changed figures."""
+    for parent in (landing / la / "ssda903" / "2025-26", landing / la / "local"):
+        latest = sorted(parent.iterdir())[-1]
+        shutil.copytree(latest, parent / date)
+    missing = landing / la / "ssda903" / "2025-26" / date / "missing.csv"
+    lines = missing.read_text().splitlines()
+    missing.write_text("\n".join(lines[:-1]) + "\n")
+
+
+def tables(con, schemas: tuple[str, ...]) -> list[str]:
+    placeholders = ", ".join("?" for _ in schemas)
+    return [
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            f"where schema_name in ({placeholders}) order by 1, 2",
+            list(schemas),
+        ).fetchall()
+    ]
+
+
+def rows(path, table: str, where: str = "true") -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f"select * from {table} where {where} order by all").fetchall()
+
+
+def flip(path, la: str) -> int:
+    """Tag LA ``la``'s LA-total cla_count rows of marts.kpi_values in ``path`` by flipping
+    is_partial (no dbt test reads it beyond not_null); flipping again removes the tag."""
+    with duckdb.connect(str(path)) as con:
+        return con.execute(
+            "update marts.kpi_values set is_partial = not is_partial where la_code = ? "
+            "and district = 'ALL' and kpi_id = 'cla_count'",
+            [la],
+        ).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory, dbt_manifest):
+    """(incremental settings, full-rebuild settings, facts recorded along the way)."""
+    root = tmp_path_factory.mktemp("incremental")
+    inc = settings_in(root / "incremental")
+    for i, la in enumerate(LAS):
+        generate(
+            SynthConfig(
+                out=inc.landing_dir,
+                las=(la,),
+                years=2,
+                as_at=AS_AT,
+                seed=11 + i,
+                scale=0.04,
+                quiet=True,
+            )
+        )
+    facts = {}
+    with dg.DagsterInstance.ephemeral() as instance:
+        materialize(inc, instance)
+        facts["before"] = {
+            la: rows(inc.serving_path, "marts.kpi_values", f"la_code = '{la}'") for la in LAS
+        }
+        # Tag the other LAs' rows in the warehouse and the snapshot: a refresh that rewrote
+        # them would lose the tag.
+        facts["marked"] = {
+            la: (flip(inc.warehouse_path, la), flip(inc.serving_path, la))
+            for la in LAS
+            if la != REFRESHED
+        }
+        new_month(inc.landing_dir, REFRESHED, "2025-11-30")
+        refresh = materialize(inc, instance, REFRESHED)
+    facts["published"] = next(
+        m.metadata["las_copied"].value
+        for m in refresh.asset_materializations_for_node("serving_snapshot")
+    )
+    with duckdb.connect(str(inc.warehouse_path), read_only=True) as con:
+        facts["last_build"] = con.execute(
+            "select list(la_code order by la_code) from raw_meta.mart_builds "
+            "where build_id = (select max(build_id) from raw_meta.mart_builds)"
+        ).fetchone()[0]
+    facts["after_marked"] = {
+        la: (
+            rows(inc.warehouse_path, "marts.kpi_values", f"la_code = '{la}'"),
+            rows(inc.serving_path, "marts.kpi_values", f"la_code = '{la}'"),
+        )
+        for la in facts["marked"]
+    }
+    for la in facts["marked"]:  # back as they were, for the comparison with a full build
+        flip(inc.warehouse_path, la)
+        flip(inc.serving_path, la)
+
+    full = settings_in(root / "full")
+    shutil.copytree(inc.landing_dir, full.landing_dir)
+    with dg.DagsterInstance.ephemeral() as instance:
+        materialize(full, instance)
+    return inc, full, facts
+
+
+def test_the_refresh_ran_incrementally_for_the_one_la(builds):
+    _, _, facts = builds
+    assert facts["last_build"] == [REFRESHED]  # dbt was given the one LA (var las)
+    assert facts["published"] == REFRESHED  # the publish step copied that LA only
+    assert all(n > 0 for pair in facts["marked"].values() for n in pair)
+
+
+def test_every_published_table_equals_a_full_rebuild(builds):
+    inc, full, _ = builds
+    with duckdb.connect(str(full.serving_path), read_only=True) as con:
+        published = tables(con, ("marts", "reference"))
+    with duckdb.connect(str(inc.serving_path), read_only=True) as con:
+        assert tables(con, ("marts", "reference")) == published
+    assert "marts.kpi_values" in published and len(published) > 20
+    for table in published:
+        got, want = rows(inc.serving_path, table), rows(full.serving_path, table)
+        assert got == want, table
+    # not vacuous: every LA has figures, and the refreshed LA's changed
+    kpis = rows(full.serving_path, "marts.kpi_values")
+    assert {r[0] for r in kpis} == set(LAS)
+
+
+def test_every_warehouse_model_equals_a_full_rebuild(builds):
+    inc, full, _ = builds
+    with duckdb.connect(str(full.warehouse_path), read_only=True) as con:
+        models = tables(con, ("intermediate", "marts"))
+    assert len(models) > 40
+    for table in models:
+        assert rows(inc.warehouse_path, table) == rows(full.warehouse_path, table), table
+
+
+def test_the_refreshed_la_changed_and_the_others_were_not_rewritten(builds):
+    inc, _, facts = builds
+    now = rows(inc.serving_path, "marts.kpi_values", f"la_code = '{REFRESHED}'")
+    assert now != facts["before"][REFRESHED]
+    assert max(r[5] for r in now) > max(r[5] for r in facts["before"][REFRESHED])  # period_end
+    for la, (warehouse_rows, serving_rows) in facts["after_marked"].items():
+        # the tag survived the refresh in the warehouse and the snapshot: not rewritten
+        assert warehouse_rows == serving_rows != facts["before"][la]
+        flipped = [
+            (*r[:6], not r[6], *r[7:]) if r[1] == "ALL" and r[7] == "cla_count" else r
+            for r in serving_rows
+        ]
+        assert sorted(flipped, key=repr) == sorted(facts["before"][la], key=repr)
