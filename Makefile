@@ -89,8 +89,10 @@ demo: install validator ## Build everything on synthetic Hampshire data and serv
 	@CSC_DEMO=1 $(MAKE) --no-print-directory dashboard HOST=127.0.0.1
 
 # Production: sign-in needs accounts (csc-users add …) or single sign-on (docs/security.md).
+# --keep-alive 5: gunicorn's default (2 s) closes idle connections while a reader is still
+# on the page, and a request sent as one closes is reset (seen in the load test).
 dashboard: $(STAMP) ## Serve the dashboard with gunicorn (production WSGI server; sign-in required)
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60 \
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60 --keep-alive 5 \
 		--access-logfile - 'dashboards.app:create_server()'
 
 boardpack: $(STAMP) chromium ## Board pack: the scorecard and every KPI page of LA=850 as data/boardpack-<LA>.pdf

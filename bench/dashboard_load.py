@@ -125,6 +125,10 @@ def gunicorn(env: dict[str, str], factory: str, timeout: float = 600) -> Iterato
         "4",
         "--timeout",
         "120",
+        # as `make dashboard`: an idle connection is kept longer than a user's think time
+        # (1-3 s), so no request is sent on a connection the server is closing
+        "--keep-alive",
+        "5",
         factory,
     ]
     proc = subprocess.Popen(
