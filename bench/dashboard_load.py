@@ -112,9 +112,11 @@ def _add_accounts(auth: Path, la: str, district: str, password: str) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], factory: str, timeout: float = 600) -> Iterator[tuple[str, int]]:
+def gunicorn(
+    env: dict[str, str], factory: str, timeout: float = 600, ready: str = "warmed"
+) -> Iterator[tuple[str, int]]:
     """gunicorn (2 workers × 4 threads) on a free loopback port, once both workers have
-    warmed: (base URL, master pid)."""
+    logged ``ready`` (warmed, by default): (base URL, master pid)."""
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "--bind",
@@ -148,7 +150,7 @@ def gunicorn(env: dict[str, str], factory: str, timeout: float = 600) -> Iterato
             seen = list(lines)
             found = [m for line in seen if (m := re.search(r"Listening at: (\S+)", line))]
             url = found[0].group(1) if found else None
-            if url and sum("warmed" in line for line in seen) >= 2:
+            if url and sum(ready in line for line in seen) >= 2:
                 break
             time.sleep(0.2)
         else:

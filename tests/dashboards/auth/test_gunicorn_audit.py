@@ -7,18 +7,13 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import subprocess
-import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 from forge_helpers import router_body
 
+from bench.dashboard_load import gunicorn
 from dashboards.auth.auditlog import AuditLog
 from dashboards.auth.users import UserStore
 
@@ -44,46 +39,15 @@ def server(snapshot, tmp_path):
         "CSC_SECRET_KEY": secrets.token_hex(32),
         "CSC_COOKIE_SECURE": "0",  # plain HTTP on loopback, for requests' cookie jar
     }
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "--bind",
-        "127.0.0.1:0",
-        "--workers",
-        "2",
-        "--threads",
-        "4",
-        "dashboards.app:create_server(warm=False)",
-    ]
-    proc = subprocess.Popen(
-        command,
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True).start()
-    try:
-        deadline = time.monotonic() + 120
-        url = None
-        while time.monotonic() < deadline and proc.poll() is None:
-            found = [m for line in list(lines) if (m := re.search(r"Listening at: (\S+)", line))]
-            url = found[0].group(1) if found else None
-            if url and sum("Booting worker" in line for line in list(lines)) >= 2:
-                break
-            time.sleep(0.1)
-        assert url, f"gunicorn did not start: {lines[-10:]}"
+    factory = "dashboards.app:create_server(warm=False)"
+    with gunicorn(env, factory, timeout=120, ready="Booting worker") as (url, _pid):
         yield url, auth
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(30)
 
 
 def signed_in(url: str) -> requests.Session:
     session = requests.Session()
     # A new connection per request: gunicorn closes an idle keep-alive connection after
-    # 2 s, and a POST sent on it as it closes is reset (not what this test is about).
+    # a few seconds, and a POST sent on it as it closes is reset (not what this test is about).
     session.headers["Connection"] = "close"
     page = session.get(f"{url}/login", timeout=60).text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
