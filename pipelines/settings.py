@@ -15,6 +15,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+#: DuckDB memory limit per pipeline process (CSC_DUCKDB_MEMORY_LIMIT); dbt's profile has
+#: the same default (dbt_project/profiles.yml; tests/pipelines/test_settings.py checks).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,10 @@ class Settings:
     board_path: Path = REPO_ROOT / "data" / "board" / "board.sqlite3"
     #: Districts with fewer cases than this are marked "small numbers" and never judged.
     small_numbers: int = 10
+    #: DuckDB's memory limit in every pipeline process that opens the warehouse (the
+    #: Dagster steps and dbt): DuckDB's own default is 80 % of the machine's memory, per
+    #: process. Above it DuckDB spills to a temporary folder beside the warehouse.
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
     @property
     def serving_path(self) -> Path:
@@ -63,7 +70,22 @@ def get_settings() -> Settings:
         confirm_empty=confirmed_files(os.environ.get("CSC_CONFIRM_EMPTY", "")),
         board_path=_path("CSC_BOARD_PATH", data / "board" / "board.sqlite3"),
         small_numbers=_positive_int("CSC_SMALL_NUMBERS", 10),
+        duckdb_memory_limit=memory_limit(
+            os.environ.get("CSC_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+        ),
     )
+
+
+def memory_limit(text: str) -> str:
+    """A DuckDB ``memory_limit`` value (``2GB``, ``1536MB``, ``1.5GiB``), checked here so
+    that a typo fails when the settings are read, not half-way through a run."""
+    value = text.strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise ValueError(
+            f"CSC_DUCKDB_MEMORY_LIMIT must be an amount of memory such as 2GB or 1536MB, "
+            f"not {text!r}"
+        )
+    return value
 
 
 def confirmed_files(text: str) -> tuple[str, ...]:

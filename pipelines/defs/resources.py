@@ -61,7 +61,10 @@ def dbt_resource() -> DbtCliResource:
 
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
-        "duckdb": DuckDBResource(database=str(settings.warehouse_path)),
+        "duckdb": DuckDBResource(
+            database=str(settings.warehouse_path),
+            connection_config={"memory_limit": settings.duckdb_memory_limit},
+        ),
         "dbt": dbt_resource(),
         "paths": PathsResource(
             landing_dir=str(settings.landing_dir),

@@ -102,6 +102,10 @@ def csc_dbt_models(
     # dbt runs as a subprocess and finds the warehouse through profiles.yml's env_var:
     # hand it the same file the other steps use.
     os.environ["CSC_DUCKDB_PATH"] = duckdb.database
+    # ... and the same memory limit (profiles.yml reads it too)
+    limit = (duckdb.connection_config or {}).get("memory_limit")
+    if limit:
+        os.environ["CSC_DUCKDB_MEMORY_LIMIT"] = str(limit)
     with duckdb.get_connection() as con:
         build = start_build(
             con,
