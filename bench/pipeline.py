@@ -18,6 +18,14 @@ vary with machine load.
 
     python -m bench.pipeline [--las 1,20] [--scale 1.0] [--years 5] [--out bench/results/pipeline.json]
     SCALE=national python -m bench.pipeline     # 1, 20 and 153 LAs (make bench SCALE=national)
+
+Options for the national scenario (each also an environment variable, so that
+``make bench SCALE=national`` can pass it): ``--landing-for-largest`` (``BENCH_LANDING``)
+copies a landing folder generated before (``csc-synth --la all --seed 1 --as-at
+2026-09-30``) into the largest scenario instead of generating it again;
+``--keep-serving`` (``BENCH_KEEP_SERVING``) keeps the largest scenario's published
+folder (the snapshot and its status file) for the dashboard load test
+(``python -m bench.dashboard_load --snapshot DIR/serving.duckdb``).
 """
 
 from __future__ import annotations
@@ -223,13 +231,15 @@ def scenario(
     unpartitioned: bool = True,
     progress: Callable[[dict], None] | None = None,
     landing: Path | None = None,
+    keep_serving: Path | None = None,
 ) -> dict:
     """One scenario, in this process: generate, floor, full build, one-LA refresh.
 
     ``progress`` is called with the figures so far after each phase (a national run that
     is stopped still leaves what it measured). ``landing``: a landing folder generated
     before (``csc-synth --la all --seed 1 --as-at 2026-09-30``), copied instead of
-    generating the LAs again."""
+    generating the LAs again. ``keep_serving``: copy the published folder there at the
+    end (the temporary folder of the run is deleted)."""
     others = [c for c in ALL_CODES if c != "850"]
     las = ("850", *others[: n_las - 1])
     result: dict = {"las": n_las, "scale": scale, "years": years}
@@ -287,12 +297,23 @@ def scenario(
             ).fetchone()[0]
         result["warehouse_mb"] = round(settings.warehouse_path.stat().st_size / 2**20)
         result["snapshot_mb"] = round(settings.serving_path.stat().st_size / 2**20)
+        if keep_serving is not None:
+            shutil.rmtree(keep_serving, ignore_errors=True)
+            shutil.copytree(settings.serving_dir, keep_serving)
+            result["serving_kept_in"] = str(keep_serving)
         memory.phase = "end"
         done("unpartitioned_comparison", extra)
     return result
 
 
-def _in_fresh_process(n_las: int, scale: float, years: int, unpartitioned: bool) -> dict:
+def _in_fresh_process(
+    n_las: int,
+    scale: float,
+    years: int,
+    unpartitioned: bool,
+    landing: Path | None = None,
+    keep_serving: Path | None = None,
+) -> dict:
     """Run one scenario in a new Python process (its memory and imports its own)."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = Path(f.name)
@@ -301,6 +322,10 @@ def _in_fresh_process(n_las: int, scale: float, years: int, unpartitioned: bool)
         cmd += ["--scale", str(scale), "--years", str(years), "--out", str(out)]
         if not unpartitioned:
             cmd.append("--no-unpartitioned")
+        if landing is not None:
+            cmd += ["--landing", str(landing)]
+        if keep_serving is not None:
+            cmd += ["--keep-serving", str(keep_serving)]
         subprocess.run(cmd, check=True)
         return json.loads(out.read_text())
     finally:
@@ -339,6 +364,18 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--landing", type=Path, help="with --scenario: copy this landing folder, do not generate"
     )
+    parser.add_argument(
+        "--landing-for-largest",
+        type=Path,
+        default=os.environ.get("BENCH_LANDING") or None,
+        help="the largest scenario copies this landing folder instead of generating it",
+    )
+    parser.add_argument(
+        "--keep-serving",
+        type=Path,
+        default=os.environ.get("BENCH_KEEP_SERVING") or None,
+        help="keep the (largest) scenario's published folder here",
+    )
     args = parser.parse_args(argv)
     if args.scenario:
 
@@ -353,15 +390,26 @@ def main(argv: list[str] | None = None) -> dict:
             not args.no_unpartitioned,
             save,
             args.landing,
+            args.keep_serving,
         )
     out = args.out or Path(
         "bench/results/pipeline_national.json" if national else "bench/results/pipeline.json"
     )
     counts = [int(n) for n in args.las.split(",")]
     results = []
+    largest = max(counts)
     for n in counts:
         # the comparison with an unpartitioned refresh is skipped at national scale (minutes)
-        results.append(_in_fresh_process(n, args.scale, args.years, unpartitioned=n <= 20))
+        results.append(
+            _in_fresh_process(
+                n,
+                args.scale,
+                args.years,
+                unpartitioned=n <= 20,
+                landing=args.landing_for_largest if n == largest else None,
+                keep_serving=args.keep_serving if n == largest else None,
+            )
+        )
         print(_line(results[-1]), flush=True)
     report = {
         "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
