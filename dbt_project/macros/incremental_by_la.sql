@@ -71,7 +71,31 @@
     delete from {{ target }} where {{ scope }};
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }} where {{ scope }}
+    order by la_code
 {% endmacro %}
+
+
+{% macro duckdb__create_table_as(temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none) -%}
+    {#-
+        dbt-duckdb's create_table_as, with the rows of an incremental-by-LA model's table
+        written in la_code order on a full build: each LA's rows then sit together in a few
+        of DuckDB's row groups, so the delete of one LA (la_replace, and the publish step's
+        copy of the snapshot) marks whole row groups of that LA deleted and the checkpoint
+        drops them, instead of touching every row group of the table and rewriting them all
+        (a one-LA refresh would cost what the whole warehouse costs). The temporary table
+        of an incremental run holds the run's LAs only and is not sorted; la_replace
+        inserts it in la_code order. Every incremental model is keyed by la_code.
+    -#}
+    {%- if language == 'sql' and not temporary and config.get('materialized') == 'incremental' -%}
+        {%- set compiled_code -%}
+            select * from (
+                {{ compiled_code }}
+            ) as la_clustered
+            order by la_code
+        {%- endset -%}
+    {%- endif -%}
+    {{ return(dbt.duckdb__create_table_as(temporary, relation, compiled_code, language, partitioned_by=partitioned_by, sorted_by=sorted_by)) }}
+{%- endmacro %}
 
 
 {% macro la_test_scope(column='la_code') -%}
