@@ -67,11 +67,15 @@
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    {%- set scope = la_in(run_las()) -%}
+    {%- set las = run_las() -%}
+    {%- set scope = la_in(las) -%}
     delete from {{ target }} where {{ scope }};
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }} where {{ scope }}
+    {#- each LA's rows together (see duckdb__create_table_as); one LA's are already -#}
+    {%- if las is none or las | length > 1 %}
     order by la_code
+    {%- endif %}
 {% endmacro %}
 
 
