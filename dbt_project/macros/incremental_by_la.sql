@@ -88,7 +88,7 @@
         drops them, instead of touching every row group of the table and rewriting them all
         (a one-LA refresh would cost what the whole warehouse costs). The temporary table
         of an incremental run holds the run's LAs only and is not sorted; la_replace
-        inserts it in la_code order. Every incremental model is keyed by la_code.
+        inserts several LAs in la_code order. Every incremental model is keyed by la_code.
     -#}
     {%- if language == 'sql' and not temporary and config.get('materialized') == 'incremental' -%}
         {%- set compiled_code -%}
