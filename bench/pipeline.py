@@ -367,14 +367,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--landing-for-largest",
         type=Path,
-        default=os.environ.get("BENCH_LANDING") or None,
-        help="the largest scenario copies this landing folder instead of generating it",
+        help="the largest scenario copies this landing folder instead of generating it "
+        "(default: $BENCH_LANDING)",
     )
     parser.add_argument(
         "--keep-serving",
         type=Path,
-        default=os.environ.get("BENCH_KEEP_SERVING") or None,
-        help="keep the (largest) scenario's published folder here",
+        help="keep the (largest) scenario's published folder here (default, for the "
+        "largest scenario only: $BENCH_KEEP_SERVING)",
     )
     args = parser.parse_args(argv)
     if args.scenario:
@@ -396,6 +396,11 @@ def main(argv: list[str] | None = None) -> dict:
         "bench/results/pipeline_national.json" if national else "bench/results/pipeline.json"
     )
     counts = [int(n) for n in args.las.split(",")]
+    # the environment is read here, by the parent, not by each scenario's process (which
+    # inherits it): only the largest scenario copies the landing folder and keeps its
+    # published folder
+    landing = args.landing_for_largest or _env_path("BENCH_LANDING")
+    keep_serving = args.keep_serving or _env_path("BENCH_KEEP_SERVING")
     results = []
     largest = max(counts)
     for n in counts:
@@ -406,8 +411,8 @@ def main(argv: list[str] | None = None) -> dict:
                 args.scale,
                 args.years,
                 unpartitioned=n <= 20,
-                landing=args.landing_for_largest if n == largest else None,
-                keep_serving=args.keep_serving if n == largest else None,
+                landing=landing if n == largest else None,
+                keep_serving=keep_serving if n == largest else None,
             )
         )
         print(_line(results[-1]), flush=True)
@@ -421,6 +426,11 @@ def main(argv: list[str] | None = None) -> dict:
     out.write_text(json.dumps(report, indent=2))
     print("ratios:", json.dumps(report["ratios"]))
     return report
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
 
 
 def _line(r: dict) -> str:
