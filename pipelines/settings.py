@@ -16,7 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 #: DuckDB memory limit per pipeline process (CSC_DUCKDB_MEMORY_LIMIT); dbt's profile has
-#: the same default (dbt_project/profiles.yml; tests/pipelines/test_settings.py checks).
+#: the same default (dbt_project/profiles.yml; tests/pipelines/test_memory_limit.py checks).
 DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
 
 
