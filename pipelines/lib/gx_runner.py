@@ -163,6 +163,32 @@ class GxSession:
         self._source = self.context.data_sources.add_pandas("frames")
         self._calls = 0
 
+    def _forget(self, name: str) -> None:
+        """Drop what GX keeps of one call once it is done. The context keeps, for its whole
+        life, every batch it validated (the frame itself), every metric it computed (per-row
+        Series among them), and the asset and suite of the call: with one context per run,
+        that is every extract the run read, about 1 GB more per gate batch of a national
+        load (tests/quality/test_gate.py checks that nothing is left)."""
+        engine = self._source.get_execution_engine()
+        engine._metric_cache.clear()
+        manager = engine.batch_manager
+        manager.reset_batch_cache()
+        manager._batch_data_cache.clear()
+        manager._active_batch_data_id = None
+        self._source.delete_asset(name)
+        self.context.suites.delete(name)
+
+    def cached(self) -> dict[str, int]:
+        """How many metrics, batches, assets and suites the context holds now."""
+        engine = self._source.get_execution_engine()
+        return {
+            "metrics": len(engine._metric_cache),
+            "batches": len(engine.batch_manager._batch_cache),
+            "batch_data": len(engine.batch_manager._batch_data_cache),
+            "assets": len(self._source.assets),
+            "suites": len(self.context.suites.all()),
+        }
+
     def run(self, frame: pd.DataFrame, suite: Suite, rules: tuple[Rule, ...]) -> SuiteResult:
         """Validate a prepared (and derived) ``frame`` against ``rules`` of ``suite``."""
         started = time.perf_counter()
@@ -181,10 +207,13 @@ class GxSession:
             .add_batch_definition_whole_dataframe("whole")
             .get_batch(batch_parameters={"dataframe": frame})
         )
-        validation = batch.validate(
-            gx_suite,
-            result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
-        )
+        try:
+            validation = batch.validate(
+                gx_suite,
+                result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
+            )
+        finally:
+            self._forget(name)
         by_code = {r.code: r for r in rules}
         results = []
         for res in validation.results:

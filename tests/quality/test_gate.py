@@ -189,6 +189,36 @@ def test_a_row_budget_splits_a_run_into_several_batches(landing, con):
     assert [len(c) for c in gate.calls] == [1, 1, 1]
 
 
+def test_the_gate_keeps_nothing_of_a_batch_once_it_has_judged_it(landing, con):
+    """GX's context keeps every frame and metric it computed unless told to forget: with
+    one context per run, a national load grew by about 1 GB per batch. Three batches, the
+    last one blocked, and after each call GX holds no metric, batch, asset or suite."""
+    for la in ("850", "851"):
+        landing.extract_903(la, "2024-10-31")
+    landing.extract_903(
+        "852", "2024-10-31", missing=_missing_with(["C1,01/01/2010,X,05/07/2024,06/07/2024"])
+    )
+    gate = QualityGate(con, "run-1", SUITES)
+    held = []
+
+    def validate(batch):
+        decisions = gate(batch)
+        held.append(gate.session.cached())
+        return decisions
+
+    report = load_landing(con, landing.root, validate=validate, max_batch_rows=1)
+    nothing = {"metrics": 0, "batches": 0, "batch_data": 0, "assets": 0, "suites": 0}
+    assert held == [nothing, nothing, nothing]
+    assert {v.la_code: v.outcome == "blocked" for v in gate.verdicts} == {
+        "850": False,
+        "851": False,
+        "852": True,
+    }
+    assert [e.source_file for e in report.by_outcome("rejected")] == [
+        "852/ssda903/2024-25/2024-10-31/missing.csv"
+    ]
+
+
 def test_only_the_blocked_group_retries_its_older_extract(landing, con):
     landing.extract_903("850", "2024-10-31")
     landing.extract_903("850", "2024-11-30")
