@@ -10,8 +10,10 @@ every mart the dashboard reads) and every intermediate and mart table of the war
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import shutil
 
 import dagster as dg
@@ -37,8 +39,8 @@ def settings_in(root):
     )
 
 
-def materialize(settings, instance, partition_key: str | None = None):
-    """One run through Dagster: every LA partition, or one."""
+def materialize(settings, instance, partition_key: str | None = None, las=None):
+    """One run through Dagster: every LA partition, or one, or a range of them (``las``)."""
     from pipelines.defs.ingest.assets import landing_extracts
     from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
     from pipelines.defs.publish.assets import serving_snapshot
@@ -49,9 +51,10 @@ def materialize(settings, instance, partition_key: str | None = None):
 
     register_landing_las(instance, settings.landing_dir)
     keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
+    first, last = (las[0], las[-1]) if las else (keys[0], keys[-1])
     every_la = {
-        "dagster/asset_partition_range_start": keys[0],
-        "dagster/asset_partition_range_end": keys[-1],
+        "dagster/asset_partition_range_start": first,
+        "dagster/asset_partition_range_end": last,
     }
     result = dg.materialize(
         [landing_extracts, ons_reference, csc_dbt_models, serving_snapshot, *GX_CHECKS],
@@ -62,6 +65,41 @@ def materialize(settings, instance, partition_key: str | None = None):
     )
     assert result.success
     return result
+
+
+@contextlib.contextmanager
+def la_chunk_size(size: int):
+    """Runs of the dbt step inside write ``size`` LAs per statement (dbt var la_chunk_size,
+    20 by default: 3 LAs would be one statement)."""
+    from pipelines.defs.transform import assets
+
+    plain = assets.dbt_build_args
+
+    def chunked(las):
+        args = list(plain(las))
+        if "--vars" in args:
+            i = args.index("--vars") + 1
+            args[i] = json.dumps({**json.loads(args[i]), "la_chunk_size": size})
+        else:
+            args += ["--vars", json.dumps({"la_chunk_size": size})]
+        return args
+
+    assets.dbt_build_args = chunked
+    try:
+        yield
+    finally:
+        assets.dbt_build_args = plain
+
+
+def statements_of_last_run(model: str = "kpi_members") -> tuple[int, int]:
+    """(create table, insert into) statements the latest dbt step ran for ``model``."""
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    target = DBT_PROJECT_DIR / os.getenv("DBT_TARGET_PATH", "target")
+    latest = max(target.glob("csc_dbt_models-*"), key=lambda p: p.stat().st_mtime)
+    [sql] = (latest / "run").rglob(f"{model}.sql")
+    text = sql.read_text().lower()
+    return text.count("create  table") + text.count("create table"), text.count("insert into")
 
 
 def new_month(landing, la: str, date: str) -> None:
@@ -194,10 +232,18 @@ def builds(tmp_path_factory, dbt_manifest):
         flip(inc.warehouse_path, la)
         flip(inc.serving_path, la)
 
+    # The full rebuild writes one LA per statement (insert_by_la_chunks), then two of its
+    # LAs are rebuilt in one run, one LA per statement too (la_replace): the same rows as
+    # the incremental build's, written in one statement.
     full = settings_in(root / "full")
     shutil.copytree(inc.landing_dir, full.landing_dir)
-    with dg.DagsterInstance.ephemeral() as instance:
+    with dg.DagsterInstance.ephemeral() as instance, la_chunk_size(1):
         materialize(full, instance)
+        facts["statements_full_build"] = statements_of_last_run()
+        facts["scattered_after_chunked_build"] = scattered(full.warehouse_path, models)
+        materialize(full, instance, las=[LAS[0], LAS[1]])
+        facts["statements_two_las"] = statements_of_last_run()
+    facts["scattered_after_chunked_refresh"] = scattered(full.warehouse_path, models)
     return inc, full, facts
 
 
@@ -255,3 +301,14 @@ def test_each_las_rows_are_stored_together_in_the_warehouse_and_the_snapshot(bui
     assert len(facts["models"]) > 40 and "marts.kpi_values" in facts["models"]
     assert facts["scattered_after_full_build"] == ({}, {})
     assert facts["scattered_after_refresh"] == ({}, {})
+    assert facts["scattered_after_chunked_build"] == {}
+    assert facts["scattered_after_chunked_refresh"] == {}
+
+
+def test_many_las_are_written_a_chunk_of_las_per_statement(builds):
+    """With la_chunk_size 1, the full build of kpi_members (a model configured la_chunks)
+    is a create and two inserts (three LAs), a run of two LAs a delete and two inserts; the
+    tables they wrote equal the incremental build's, one statement per model (tests above)."""
+    _, _, facts = builds
+    assert facts["statements_full_build"] == (1, 2)
+    assert facts["statements_two_las"] == (0, 2)

@@ -8,6 +8,9 @@
     (event_date = the birthday in the year). Years whose 903 extract has no oc3 have no
     members.
 #}
+{#- one chunk of LAs per statement on a full build (macros/incremental_by_la.sql) -#}
+{{ config(la_chunks=true) }}
+
 with
 
 care_leavers as (

@@ -14,6 +14,9 @@
     Only LAs that supplied what each KPI needs (teams, workers and allocations for the
     worker KPIs; allocations for cla_unallocated).
 #}
+{#- one chunk of LAs per statement on a full build (macros/incremental_by_la.sql) -#}
+{{ config(la_chunks=true) }}
+
 with
 
 caseloads as (

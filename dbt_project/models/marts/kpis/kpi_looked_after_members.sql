@@ -25,6 +25,9 @@
       numerator HEALTH_ASSESSMENT / TEETH_CHECK / IMMUNISATIONS = 1 (reading 13); district
       on the measurement date.
 #}
+{#- one chunk of LAs per statement on a full build (macros/incremental_by_la.sql) -#}
+{{ config(la_chunks=true) }}
+
 with
 
 month_ends as (

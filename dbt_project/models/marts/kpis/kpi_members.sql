@@ -6,6 +6,9 @@
     episode, period of care or PEP; cases and FTE for a worker in caseload_avg, FTE in
     agency_fte_pct.
 #}
+{#- one chunk of LAs per statement on a full build (macros/incremental_by_la.sql) -#}
+{{ config(la_chunks=true) }}
+
 {% set kpi_member_models = [
     'kpi_missing_rhi_members',
     'kpi_peps_members',

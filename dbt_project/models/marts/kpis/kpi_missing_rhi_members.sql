@@ -18,6 +18,9 @@
       macros/windows.sql). District on d (reading 7).
     Breakdowns: an episode is in its own source (care / home) and in all.
 #}
+{#- one chunk of LAs per statement on a full build (macros/incremental_by_la.sql) -#}
+{{ config(la_chunks=true) }}
+
 with
 
 episodes as (

@@ -18,6 +18,9 @@
       QUALITY; numerator QUALITY = GOOD. Member = the PEP (event_date = PEP_DATE); district
       on d (reading 7).
 #}
+{#- one chunk of LAs per statement on a full build (macros/incremental_by_la.sql) -#}
+{{ config(la_chunks=true) }}
+
 with
 
 month_ends as (

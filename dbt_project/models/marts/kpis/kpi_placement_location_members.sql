@@ -16,6 +16,9 @@
     and placed_location_not_known, and in one of placed_20_miles_pct's denominator and
     placed_distance_not_known (cla_count = denominator + not known).
 #}
+{#- one chunk of LAs per statement on a full build (macros/incremental_by_la.sql) -#}
+{{ config(la_chunks=true) }}
+
 with
 
 looked_after as (
