@@ -506,6 +506,7 @@ class QualityGate:
                     frames[name].append(frame)
         stacked = {name: pd.concat(fs, ignore_index=True) for name, fs in frames.items()}
         results = validate_tables(stacked, self.suites, ("extract",), self.session)
+        del frames, stacked  # the rules ran on prepared copies (``results``): free these now
         keys = extract_keys(results)
         failures = split_by_extract(results, keys)
         diagnoses = diagnose_dates(results, keys)
