@@ -2,8 +2,8 @@
 
 Every such rule compares rows of one LA (across its collection years, or its 903 and local
 extracts), so checking a few LAs at a time must find exactly what one check of every LA at
-once finds, while never reading more than a chunk into pandas (a national load read
-14.8 M raw rows at once here). The returns are written by the test: four LAs, two with
+once finds, while never reading more than a chunk into pandas (153 LAs read at once took
+the national ingest to 4.15 GB). The returns are written by the test: four LAs, two with
 findings of several rules, one with none, one with 903 rows only.
 """
 
@@ -11,19 +11,12 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from quality_landing import WORLD_LOCAL, Landing
+from quality_landing import Landing, final_return, ids_across_years
 
 import pipelines.lib.quality as quality
 from pipelines.lib.loader import load_landing
 from pipelines.lib.quality import LINES_SHOWN, QualityGate, la_chunks
 
-HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
-EPISODES = (
-    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,"
-    "URN\n"
-)
-MISSING = "CHILD,DOB,MISSING,MIS_START,MIS_END\n"
-OC3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n"
 TABLES = {  # the raw tables the cross-extract rules read
     "header": "raw_ssda903.header",
     "episodes": "raw_ssda903.episodes",
@@ -34,50 +27,11 @@ TABLES = {  # the raw tables the cross-extract rules read
 }
 
 
-def final_return(
-    landing: Landing,
-    la: str,
-    year: str,
-    date: str,
-    children: list[str],
-    episodes: list[str],
-    missing: list[str] = (),
-) -> None:
-    for name, text in {
-        "header": HEADER + "".join(f"{c}\n" for c in children),
-        "episodes": EPISODES + "".join(f"{e}\n" for e in episodes),
-        "missing": MISSING + "".join(f"{m}\n" for m in missing),
-        "oc3": OC3,
-    }.items():
-        landing.write(f"{la}/ssda903/{year}/{date}/{name}.csv", text)
-
-
 def write_las(landing: Landing) -> None:
     # 850: a child under a new ID (C9 -> C5), a gap (C3), a new ID shape (5000006); its local
     # PEPs and C1's return interview match no 903 episode or missing episode.
-    final_return(landing, "850", "2022-23", "2023-05-31", ["C3,2,15/06/2006,MWBC,UN2,,"], [])
-    final_return(
-        landing,
-        "850",
-        "2023-24",
-        "2024-05-31",
-        ["C1,1,01/01/2010,WBRI,UN1,,", "C9,1,01/03/2013,WBRI,UN5,,"],
-        ["C9,01/06/2023,S,V2,N1,U4,PR1,,,,,,"],
-    )
-    final_return(
-        landing,
-        "850",
-        "2024-25",
-        "2025-05-31",
-        [
-            "C1,M,01/01/2010,WBRI,UN1,,",
-            "C5,M,01/03/2013,WBRI,UN5,,",
-            "C3,F,15/06/2006,MWBC,UN2,,",
-            "5000006,F,01/02/2011,WBRI,UN1,,",
-        ],
-        ["C5,01/04/2024,S,V2,N1,U4,PR1,,,,,,"],
-    )
-    landing.write_extract_local("850", "2025-06-30")
+    ids_across_years(landing, "850")
+    landing.extract_local("850", "2025-06-30")
     # 851: nothing to say: C1 in care from May 2024 (its PEPs inside), every interview
     # matches a missing episode (from care, or from home) and follows its return.
     for year, date in (("2023-24", "2024-05-31"), ("2024-25", "2025-05-31")):
@@ -90,7 +44,7 @@ def write_las(landing: Landing) -> None:
             ["C1,01/05/2024,S,V2,N1,U4,PR1,,,,,,"] if year == "2024-25" else [],
             ["C1,01/01/2010,M,01/06/2024,02/06/2024"] if year == "2024-25" else [],
         )
-    landing.write_extract_local("851", "2025-06-30")
+    landing.extract_local("851", "2025-06-30")
     # 852: only a gap (C2 in 2022-23, gone in 2023-24, back in 2024-25), and one PEP
     # before C2's care began.
     final_return(landing, "852", "2022-23", "2023-05-31", ["C2,F,01/06/2012,WIRI,UN1,,"], [])
@@ -112,15 +66,8 @@ def write_las(landing: Landing) -> None:
     final_return(landing, "853", "2024-25", "2025-05-31", ["C1,M,01/01/2010,WBRI,UN1,,"], [])
 
 
-class LocalLanding(Landing):
-    def write_extract_local(self, la: str, date: str) -> None:
-        for name in ("missing_from_home", "return_interviews", "peps"):
-            self.write(f"{la}/local/{date}/{name}.csv", WORLD_LOCAL[name])
-
-
 @pytest.fixture
-def landing(tmp_path) -> LocalLanding:
-    landing = LocalLanding(tmp_path / "landing")
+def landing(landing: Landing) -> Landing:
     write_las(landing)
     return landing
 
@@ -272,7 +219,7 @@ def test_a_chunk_that_cannot_be_checked_is_named_and_the_others_are_stored(
 
 def test_a_gate_keeps_a_copy_of_the_first_failing_rows_not_the_batch(tmp_path):
     """Once stored, a finding keeps its first rows and its exact count, not the whole
-    prepared frame of the batch it was found in (eight 2 M-row batches in a national load)."""
+    prepared frame of the batch it was found in (a national load has several 2 M-row batches)."""
     landing = Landing(tmp_path / "landing")
     children = [f"C{i},M,01/01/2010,XXXX,UN{i},," for i in range(1, 8)]  # ETHNIC invalid
     final_return(landing, "850", "2024-25", "2025-05-31", children, [])
