@@ -34,10 +34,24 @@ class ParsedFile:
     source_rows: list[int]  # line each row starts on (header = 1)
     fingerprint: str
     warnings: list[str] = field(default_factory=list)
+    #: Rows, once :meth:`release` has dropped the values and lines.
+    released_rows: int | None = None
 
     @property
     def row_count(self) -> int:
-        return len(self.source_rows)
+        return len(self.source_rows) if self.released_rows is None else self.released_rows
+
+    @property
+    def released(self) -> bool:
+        return self.released_rows is not None
+
+    def release(self) -> None:
+        """Drop the values and lines (the row count stays) once they are in a frame that
+        is used instead: a gate batch of 2 M rows would otherwise hold them twice."""
+        if self.released_rows is None:
+            self.released_rows = len(self.source_rows)
+            self.columns = {}
+            self.source_rows = []
 
 
 def _header_map(path: Path, spec: TableSpec, header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -95,7 +109,12 @@ def parse_csv(
         index, warnings = _header_map(shown, spec, header)
         width = len(header)
         columns: dict[str, list[str | None]] = {c.lower(): [] for c in spec.columns}
-        appenders = [(columns[col.lower()].append, i) for col, i in index.items()]
+        # Equal values of a column share one str (codes, dates and IDs repeat down a file):
+        # a gate batch holds millions of cells, and each str costs 50 bytes or more. Each
+        # column's table of values starts with blank -> None.
+        appenders = [
+            (columns[col.lower()].append, {"": None}.setdefault, i) for col, i in index.items()
+        ]
         source_rows: list[int] = []
         names = [h.strip().upper() for h in header]
         end = reader.line_num  # the line the previous record ended on
@@ -120,8 +139,9 @@ def parse_csv(
                     f"row has {len(row)} fields but the header has {width}{hint}",
                     line=start,
                 )
-            for append, i in appenders:
-                append(row[i].strip() or None)
+            for append, share, i in appenders:
+                value = row[i].strip()
+                append(share(value, value))
             source_rows.append(start)
     except csv.Error as exc:
         raise FileRejected(

@@ -291,13 +291,25 @@ def read_extract(extract: Extract, root: Path) -> tuple[list[ParsedFile], list[s
 def read_candidate(extract: Extract, root: Path) -> CandidateExtract:
     """One extract as the gate sees it (raises FileRejected on the first broken file)."""
     parsed, warnings = read_extract(extract, root)
-    frames = {p.spec.name: _frame(p, extract, root) for p in parsed}
+    frames = _frames(parsed, extract, root)
     return CandidateExtract(
         extract, parsed, warnings, frames, {p.spec.name: _rel(p.path, root) for p in parsed}
     )
 
 
+def _frames(parsed: list[ParsedFile], extract: Extract, root: Path) -> dict[str, pd.DataFrame]:
+    """Each file's rows as they would be loaded, keyed by table; the parsed values are then
+    released (the frames are what the gate and the swap use)."""
+    frames = {}
+    for p in parsed:
+        frames[p.spec.name] = _frame(p, extract, root)
+        p.release()
+    return frames
+
+
 def _frame(parsed: ParsedFile, extract: Extract, root: Path) -> pd.DataFrame:
+    if parsed.released:
+        raise ValueError(f"{parsed.path}: its values were released; use the candidate's frames")
     lineage = {
         "la_code": extract.la_code,
         "collection_year": extract.collection_year,
@@ -440,7 +452,7 @@ def _next_candidate(group: _Group, root: Path) -> CandidateExtract | None:
             )
             continue
         warnings += parse_warnings
-        frames = {p.spec.name: _frame(p, extract, root) for p in parsed}
+        frames = _frames(parsed, extract, root)
         return CandidateExtract(extract, parsed, warnings, frames, files)
     group.done = True
     return None

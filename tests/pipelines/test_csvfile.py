@@ -46,6 +46,27 @@ def test_values_are_trimmed_and_blank_becomes_none(tmp_path):
     assert parsed.columns["mis_end"] == [None]
 
 
+def test_equal_values_of_a_column_share_one_string(tmp_path):
+    """A gate batch holds millions of cells: equal values of a column (codes, dates, IDs)
+    are one str object, not one per cell (a 2 M-row batch of the national landing: 1,030 MB
+    of candidates without sharing, 588 MB with it)."""
+    parsed = read(
+        tmp_path,
+        (GOOD + "C1 ,01/01/2010,M,03/06/2024,\nC22,01/01/2010,M,01/06/2024,02/06/2024\n").encode(),
+    )
+    dob, start, child = (parsed.columns[c] for c in ("dob", "mis_start", "child"))
+    assert dob == ["01/01/2010"] * 3 and dob[0] is dob[1] is dob[2]
+    assert start[0] is start[2] and start[0] is not start[1]
+    assert child == ["C1", "C1", "C22"] and child[0] is child[1]  # equal once trimmed
+    assert parsed.columns["mis_end"] == ["02/06/2024", None, "02/06/2024"]
+
+
+def test_released_values_leave_the_row_count(tmp_path):
+    parsed = read(tmp_path, (GOOD + "C2,01/01/2011,A,03/06/2024,\n").encode())
+    parsed.release()
+    assert (parsed.row_count, parsed.columns, parsed.source_rows) == (2, {}, [])
+
+
 def test_source_rows_are_file_line_numbers_with_the_header_as_line_one(tmp_path):
     parsed = read(tmp_path, (GOOD + "\nC2,01/01/2011,A,03/06/2024,\n").encode())
     assert parsed.source_rows == [2, 4]  # the blank line 3 is skipped, not renumbered

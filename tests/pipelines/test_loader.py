@@ -190,3 +190,34 @@ def test_files_and_folders_starting_with_underscore_or_dot_are_ignored(landing, 
     assert [
         e.outcome for e in report.events if e.table_name is None and e.outcome != "warning"
     ] == ["loaded"]
+
+
+def test_a_candidate_holds_its_rows_once_in_its_frames(landing, con):
+    """The gate and the swap use the candidate's frames; the parsed values are released
+    (a 2 M-row gate batch would hold every value twice) and cannot be framed again."""
+    from pipelines.lib.landing import scan_landing
+    from pipelines.lib.loader import _frame, read_candidate
+
+    landing.extract_903(
+        "850",
+        "2024-25",
+        "2024-10-31",
+        missing=landing.missing_csv + "C1,01/01/2010,A,03/07/2024,\n",
+    )
+    [extract] = scan_landing(landing.root).extracts
+    candidate = read_candidate(extract, landing.root)
+    assert all(p.released and not p.columns and not p.source_rows for p in candidate.parsed)
+    missing = candidate.frames["missing"]
+    assert missing[["child", "mis_start", "source_row"]].values.tolist() == [
+        ["C1", "01/06/2024", 2],
+        ["C1", "03/07/2024", 3],
+    ]
+    assert {p.spec.name: p.row_count for p in candidate.parsed}["missing"] == 2
+    assert candidate.row_count == sum(len(f) for f in candidate.frames.values())
+    with pytest.raises(ValueError, match="released"):
+        _frame(candidate.parsed[0], extract, landing.root)
+    load_landing(con, landing.root)
+    assert [r[3:6] for r in missing_rows(con)] == [
+        ("C1", "01/06/2024", "02/06/2024"),
+        ("C1", "03/07/2024", None),
+    ]

@@ -59,3 +59,60 @@ class Landing:
 
     def extract_local(self, la: str, date: str, **overrides) -> Path:
         return self._extract(f"{la}/local/{date}", WORLD_LOCAL, overrides)
+
+
+RETURN_HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+RETURN_EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,"
+    "URN\n"
+)
+RETURN_MISSING = "CHILD,DOB,MISSING,MIS_START,MIS_END\n"
+
+
+def final_return(
+    landing: Landing,
+    la: str,
+    year: str,
+    date: str,
+    children: list[str],
+    episodes: list[str],
+    missing: list[str] = (),
+) -> None:
+    """A 903 return written by the test: header, episodes and missing rows as given (CSV
+    lines without the header row), no OC3 rows."""
+    for name, text in {
+        "header": RETURN_HEADER + "".join(f"{c}\n" for c in children),
+        "episodes": RETURN_EPISODES + "".join(f"{e}\n" for e in episodes),
+        "missing": RETURN_MISSING + "".join(f"{m}\n" for m in missing),
+        "oc3": "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n",
+    }.items():
+        landing.write(f"{la}/ssda903/{year}/{date}/{name}.csv", text)
+
+
+def ids_across_years(landing: Landing, la: str) -> None:
+    """Three final returns of ``la``. 2022-23: C3. 2023-24: C1, and C9 still looked after on
+    31 March 2024 (open episode). 2024-25: C9 is gone and C5 is new with C9's DOB and SEX
+    (CSC-HEADER-ID-CHANGED), C3 is back (CSC-HEADER-ID-GAP), 5000006 is new and shaped
+    like no other ID of the LA (CSC-HEADER-ID-SHAPE)."""
+    final_return(landing, la, "2022-23", "2023-05-31", ["C3,2,15/06/2006,MWBC,UN2,,"], [])
+    final_return(
+        landing,
+        la,
+        "2023-24",
+        "2024-05-31",
+        ["C1,1,01/01/2010,WBRI,UN1,,", "C9,1,01/03/2013,WBRI,UN5,,"],
+        ["C9,01/06/2023,S,V2,N1,U4,PR1,,,,,,"],
+    )
+    final_return(
+        landing,
+        la,
+        "2024-25",
+        "2025-05-31",
+        [
+            "C1,M,01/01/2010,WBRI,UN1,,",
+            "C5,M,01/03/2013,WBRI,UN5,,",
+            "C3,F,15/06/2006,MWBC,UN2,,",
+            "5000006,F,01/02/2011,WBRI,UN1,,",
+        ],
+        ["C5,01/04/2024,S,V2,N1,U4,PR1,,,,,,"],
+    )
