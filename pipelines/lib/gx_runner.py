@@ -142,15 +142,40 @@ def derive(frame: pd.DataFrame, rules: Iterable[Rule], batch: Batch) -> pd.DataF
 # ----------------------------------------------------------------------------- validating
 
 
-def _gx_suite(gx, name: str, rules: Iterable[Rule]):
-    expectations = [
-        getattr(gx.expectations, r.expectation)(**r.kwargs, meta={"code": r.code}) for r in rules
-    ]
-    return gx.ExpectationSuite(name=name, expectations=expectations)
+def is_flag(rule: Rule) -> bool:
+    """True for a rule that GX checks as "this column is True": a pass/fail column derived
+    in pandas (:func:`expectations.rules.check`) or a date's ``__is_date`` column."""
+    return rule.expectation == "ExpectColumnValuesToBeInSet" and rule.kwargs.get(
+        "value_set"
+    ) == [True]
+
+
+#: The column of the frame that stacks every pass/fail column of a call (see GxSession.run).
+PASSES = "passes"
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    """One table to validate: its prepared (and derived) frame and the rules to run on it."""
+
+    suite: Suite
+    frame: pd.DataFrame
+    rules: tuple[Rule, ...]
 
 
 class GxSession:
-    """One ephemeral GX context for a whole run: created once, then one call per table."""
+    """One ephemeral GX context for a whole run: created once, then one call per batch.
+
+    GX's cost is fixed per expectation and per validation (it builds and resolves a graph
+    of metrics for each expectation, whatever the rows), so a call validates:
+
+    - each table's frame with the rules GX computes itself (values in a set, not blank,
+      unique keys, dates in order, a pattern): one expectation per rule;
+    - every pass/fail column of every table at once (the rules derived in pandas and the
+      ``__is_date`` flags, three rules in four): stacked into one column, one rule after
+      another, validated by one expectation that it is True. GX returns the position of
+      every failing value; a rule's failing rows are the positions within its stretch.
+    """
 
     def __init__(self):
         import great_expectations as gx  # lazy: see the module docstring
@@ -162,6 +187,7 @@ class GxSession:
         )
         self._source = self.context.data_sources.add_pandas("frames")
         self._calls = 0
+        self.expectations = 0  # expectations validated by this session, all calls
 
     def _forget(self, name: str) -> None:
         """Drop what GX keeps of one call once it is done. The context keeps, for its whole
@@ -189,19 +215,15 @@ class GxSession:
             "suites": len(self.context.suites.all()),
         }
 
-    def run(self, frame: pd.DataFrame, suite: Suite, rules: tuple[Rule, ...]) -> SuiteResult:
-        """Validate a prepared (and derived) ``frame`` against ``rules`` of ``suite``."""
-        started = time.perf_counter()
-        if frame.empty or not rules:
-            return SuiteResult(
-                suite,
-                [RuleResult(r, True, 0, 0) for r in rules],
-                time.perf_counter() - started,
-                frame,
-            )
+    def _validate(self, frame: pd.DataFrame, name: str, expectations: list) -> list:
+        """GX's result of each expectation on ``frame`` (in an order of its own, the rule's
+        code in ``meta``); raises when one could not run."""
         self._calls += 1
-        name = f"{suite.name}__{self._calls}"
-        gx_suite = self.context.suites.add(_gx_suite(self._gx, name, rules))
+        self.expectations += len(expectations)
+        name = f"{name}__{self._calls}"
+        gx_suite = self.context.suites.add(
+            self._gx.ExpectationSuite(name=name, expectations=expectations)
+        )
         batch = (
             self._source.add_dataframe_asset(name)
             .add_batch_definition_whole_dataframe("whole")
@@ -214,34 +236,111 @@ class GxSession:
             )
         finally:
             self._forget(name)
-        by_code = {r.code: r for r in rules}
-        results = []
         for res in validation.results:
-            rule = by_code[res.expectation_config.meta["code"]]
             if res.exception_info and res.exception_info.get("raised_exception"):
                 raise RuntimeError(
-                    f"rule {rule.code} of {suite.name} could not run: "
-                    f"{res.exception_info.get('exception_message')}"
+                    f"rule {res.expectation_config.meta['code']} of {name.rsplit('__', 1)[0]} "
+                    f"could not run: {res.exception_info.get('exception_message')}"
                 )
+        return validation.results
+
+    def run(self, jobs: Iterable[Job]) -> dict[str, SuiteResult]:
+        """Validate each job's frame against its rules; the results by table name, each
+        table's rules in the order of its job."""
+        jobs = list(jobs)
+        results: dict[str, list[RuleResult]] = {}
+        seconds: dict[str, float] = {}
+        stretches: list[tuple[Job, Rule, int]] = []  # a pass/fail column and where it starts
+        offset = 0
+        for job in jobs:
+            started = time.perf_counter()
+            name = job.suite.table_name
+            if job.frame.empty or not job.rules:
+                results[name] = [RuleResult(r, True, 0, 0) for r in job.rules]
+                seconds[name] = time.perf_counter() - started
+                continue
+            own = [r for r in job.rules if not is_flag(r)]
+            results[name] = self._own_rules(job, own) if own else []
+            for rule in job.rules:
+                if is_flag(rule):
+                    stretches.append((job, rule, offset))
+                    offset += len(job.frame)
+            seconds[name] = time.perf_counter() - started
+        if stretches:
+            started = time.perf_counter()
+            for job, result in self._flag_rules(stretches, offset):
+                results[job.suite.table_name].append(result)
+            flagged = time.perf_counter() - started
+            for job, _, _ in stretches:  # the stacked validation's time, shared by rows
+                seconds[job.suite.table_name] += flagged * len(job.frame) / offset
+        out = {}
+        for job in jobs:
+            name = job.suite.table_name
+            order = {id(rule): i for i, rule in enumerate(job.rules)}
+            ordered = sorted(results[name], key=lambda r, order=order: order[id(r.rule)])
+            out[name] = SuiteResult(job.suite, ordered, seconds[name], job.frame)
+        return out
+
+    def _own_rules(self, job: Job, rules: list[Rule]) -> list[RuleResult]:
+        """Rules with an expectation of their own, on the table's frame."""
+        expectations = [
+            getattr(self._gx.expectations, r.expectation)(**r.kwargs, meta={"code": r.code})
+            for r in rules
+        ]
+        by_code = {r.code: r for r in rules}
+        out = []
+        for res in self._validate(job.frame, job.suite.name, expectations):
+            rule = by_code[res.expectation_config.meta["code"]]
             detail = res.result or {}
-            index = np.array(
-                sorted(
-                    i for i in (detail.get("unexpected_index_list") or []) if isinstance(i, int)
-                ),
-                dtype=np.int64,
-            )
+            index = _positions(detail.get("unexpected_index_list"))
             count = detail.get("unexpected_count")
-            results.append(
+            out.append(
                 RuleResult(
                     rule,
                     bool(res.success),
                     int(count if count is not None else len(index)),
-                    int(detail.get("element_count") or len(frame)),
+                    int(detail.get("element_count") or len(job.frame)),
                     index,
-                    frame,
+                    job.frame,
                 )
             )
-        return SuiteResult(suite, results, time.perf_counter() - started, frame)
+        return out
+
+    def _flag_rules(
+        self, stretches: list[tuple[Job, Rule, int]], total: int
+    ) -> list[tuple[Job, RuleResult]]:
+        """Every pass/fail column, stacked, validated by one expectation."""
+        columns = []
+        for job, rule, _ in stretches:
+            column = rule.kwargs["column"]
+            if column not in job.frame.columns:
+                raise RuntimeError(
+                    f"rule {rule.code} of {job.suite.name} could not run: no column {column!r}"
+                )
+            columns.append(job.frame[column])
+        stacked = pd.DataFrame({PASSES: pd.concat(columns, ignore_index=True)})
+        expectation = self._gx.expectations.ExpectColumnValuesToBeInSet(
+            column=PASSES, value_set=[True], meta={"code": "pass/fail columns"}
+        )
+        (res,) = self._validate(stacked, "pass_fail_columns", [expectation])
+        failing = _positions((res.result or {}).get("unexpected_index_list"))
+        if len(failing) != (res.result or {}).get("unexpected_count", len(failing)):
+            raise RuntimeError("GX did not return every failing row of the pass/fail columns")
+        out = []
+        for job, rule, start in stretches:
+            n = len(job.frame)
+            lo, hi = np.searchsorted(failing, [start, start + n])
+            index = failing[lo:hi] - start
+            out.append((job, RuleResult(rule, not len(index), len(index), n, index, job.frame)))
+        return out
+
+
+def _positions(index_list) -> np.ndarray:
+    """GX's ``unexpected_index_list`` (the frames have a RangeIndex) as sorted positions."""
+    return np.array(
+        sorted(i for i in (index_list or []) if isinstance(i, (int, np.integer))),
+        dtype=np.int64,
+    )
 
 
 def validate_tables(
@@ -264,7 +363,7 @@ def validate_tables(
     wanted = set(tables) if tables is not None else None
     batch = prepare_batch(frames, suites)
     session = session or GxSession()
-    results = {}
+    jobs = []
     for suite in suites:
         frame = batch.table(suite.table_name)
         if frame is None or (wanted is not None and suite.table_name not in wanted):
@@ -272,9 +371,12 @@ def validate_tables(
         rules = tuple(r for r in suite.rules_in(scopes) if select is None or select(r))
         started = time.perf_counter()
         derive(frame, rules, batch)
-        result = session.run(frame, suite, rules)
-        results[suite.table_name] = SuiteResult(
-            suite, result.results, time.perf_counter() - started, frame
+        jobs.append((Job(suite, frame, rules), time.perf_counter() - started))
+    results = session.run(job for job, _ in jobs)
+    for job, derived in jobs:  # a table's time includes deriving its pass/fail columns
+        result = results[job.suite.table_name]
+        results[job.suite.table_name] = SuiteResult(
+            job.suite, result.results, result.seconds + derived, job.frame
         )
     return results
 
