@@ -177,10 +177,18 @@ class GxSession:
       every failing value; a rule's failing rows are the positions within its stretch.
     """
 
-    def __init__(self):
+    def __init__(self, stacked: bool = True):
         import great_expectations as gx  # lazy: see the module docstring
+        from great_expectations.execution_engine import pandas_execution_engine
 
+        # GX fingerprints every batch (an md5 of pandas' hash of every cell, twice per call:
+        # a batch is fetched again to validate it) for its batch markers, which we never
+        # read: about 5 % of the gate. It does not below this size of frame.
+        pandas_execution_engine.HASH_THRESHOLD = 0
         self._gx = gx
+        #: False: one expectation per rule, as before the pass/fail columns were stacked (the
+        #: reference the tests and ``bench/gate.py`` compare with).
+        self.stacked = stacked
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(
             globally=False
@@ -259,16 +267,16 @@ class GxSession:
                 results[name] = [RuleResult(r, True, 0, 0) for r in job.rules]
                 seconds[name] = time.perf_counter() - started
                 continue
-            own = [r for r in job.rules if not is_flag(r)]
+            stack = [r for r in job.rules if self.stacked and is_flag(r)]
+            own = [r for r in job.rules if r not in stack]
             results[name] = self._own_rules(job, own) if own else []
-            for rule in job.rules:
-                if is_flag(rule):
-                    stretches.append((job, rule, offset))
-                    offset += len(job.frame)
+            for rule in stack:
+                stretches.append((job, rule, offset))
+                offset += len(job.frame)
             seconds[name] = time.perf_counter() - started
         if stretches:
             started = time.perf_counter()
-            for job, result in self._flag_rules(stretches, offset):
+            for job, result in self._flag_rules(stretches):
                 results[job.suite.table_name].append(result)
             flagged = time.perf_counter() - started
             for job, _, _ in stretches:  # the stacked validation's time, shared by rows
@@ -306,9 +314,7 @@ class GxSession:
             )
         return out
 
-    def _flag_rules(
-        self, stretches: list[tuple[Job, Rule, int]], total: int
-    ) -> list[tuple[Job, RuleResult]]:
+    def _flag_rules(self, stretches: list[tuple[Job, Rule, int]]) -> list[tuple[Job, RuleResult]]:
         """Every pass/fail column, stacked, validated by one expectation."""
         columns = []
         for job, rule, _ in stretches:
