@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 
 import pandas as pd
 import pytest
 
 from expectations.examples import Case, all_cases, frames_for
 from expectations.suites import ALL_SUITES, RAW_SSDA903_HEADER, RAW_SSDA903_MISSING
-from pipelines.lib.gx_runner import GxSession, is_flag, parse_dates, validate, validate_tables
+from pipelines.lib.gx_runner import (
+    GxSession,
+    family,
+    is_flag,
+    parse_dates,
+    validate,
+    validate_tables,
+)
 
 
 def test_dates_parse_in_both_contract_formats_and_nothing_else():
@@ -77,20 +85,22 @@ def test_great_expectations_is_imported_only_when_a_validation_runs():
 
 
 def test_stacked_pass_fail_columns_give_every_rule_the_rows_of_its_own_expectation():
-    """The pass/fail columns of every table are validated by ONE GX expectation (stacked);
-    each rule still gets exactly the verdict, counts and failing rows that GX gives it with
-    an expectation of its own. Every rule's bad example, each in its own extract."""
+    """The pass/fail columns of every table are validated by ONE GX expectation (stacked),
+    and so are the not-blank columns and the date pairs; each rule still gets exactly the
+    verdict, counts and failing rows that GX gives it with an expectation of its own.
+    Every rule's bad example, each in its own extract."""
     frames = frames_for([case for case, kind in all_cases() if kind == "bad"])
     scopes = ("extract", "warehouse")
     stacked, reference = GxSession(), GxSession(stacked=False)
     got = validate_tables(frames, ALL_SUITES, scopes, stacked)
     want = validate_tables(frames, ALL_SUITES, scopes, reference)
     rules = [r for s in ALL_SUITES if s.table_name in want for r in s.rules_in(scopes)]
-    flags = [r for r in rules if is_flag(r)]
+    families = {family(r) for r in rules} - {None}
+    assert len(families) == 3  # pass/fail columns, not blank, dates in order
     assert reference.expectations == len(rules)
-    assert stacked.expectations == len(rules) - len(flags) + 1
-    assert len(flags) > 100
-    failing = 0
+    assert stacked.expectations == sum(family(r) is None for r in rules) + len(families)
+    assert sum(is_flag(r) for r in rules) > 100
+    failing = Counter()
     for table, result in want.items():
         assert [r.rule.code for r in got[table].results] == [r.rule.code for r in result.results]
         for mine, theirs in zip(got[table].results, result.results, strict=True):
@@ -100,5 +110,6 @@ def test_stacked_pass_fail_columns_give_every_rule_the_rows_of_its_own_expectati
                 theirs.checked_count,
             ), mine.rule.code
             assert mine.index.tolist() == theirs.index.tolist(), mine.rule.code
-            failing += is_flag(mine.rule) and not mine.passed
-    assert failing > 100  # the comparison is about failing rows, not only passes
+            failing[family(mine.rule)] += not mine.passed
+    # the comparison is about failing rows, not only passes: rules of every family fail
+    assert len(failing) == 4 and min(failing.values()) >= 5, failing
