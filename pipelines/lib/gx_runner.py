@@ -325,8 +325,12 @@ class GxSession:
             for r in rules
         ]
         by_code = {r.code: r for r in rules}
+        # only the columns the rules read: GX copies and filters the frame it is given, and
+        # a prepared frame has a pass/fail column per derived rule
+        read = [c for r in rules for c in _columns_read(r)]
+        frame = job.frame[list(dict.fromkeys(read))] if read else job.frame
         out = []
-        for res in self._validate(job.frame, job.suite.name, expectations):
+        for res in self._validate(frame, job.suite.name, expectations):
             rule = by_code[res.expectation_config.meta["code"]]
             detail = res.result or {}
             index = _positions(detail.get("unexpected_index_list"))
@@ -375,6 +379,14 @@ class GxSession:
             index = failing[lo:hi] - start
             out.append((job, RuleResult(rule, not len(index), len(index), n, index, job.frame)))
         return out
+
+
+def _columns_read(rule: Rule) -> list[str]:
+    kwargs = rule.kwargs
+    return [
+        *(kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs),
+        *kwargs.get("column_list", ()),
+    ]
 
 
 def _positions(index_list) -> np.ndarray:
