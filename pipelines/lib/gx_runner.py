@@ -3,7 +3,9 @@
 GX cannot validate DuckDB over SQL (stack-notes §6), so tables are validated as pandas
 frames in an ephemeral context. Its costs are fixed per expectation and per call, not per
 row, so the gate validates *one frame per table holding every extract of the run* in one
-context (:class:`GxSession`), and splits the failing rows by extract afterwards.
+context (:class:`GxSession`), and splits the failing rows by extract afterwards; and the
+rules of one family (pass/fail columns, not blank, dates in order) are validated with one
+expectation for every table (:func:`family`).
 
 Preparing a frame: every date column of the contract gets ``<col>__date`` (parsed, NaT when
 blank or unreadable) and ``<col>__is_date`` (blank or readable); then each rule that needs

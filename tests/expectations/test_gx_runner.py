@@ -113,3 +113,17 @@ def test_stacked_pass_fail_columns_give_every_rule_the_rows_of_its_own_expectati
             failing[family(mine.rule)] += not mine.passed
     # the comparison is about failing rows, not only passes: rules of every family fail
     assert len(failing) == 4 and min(failing.values()) >= 5, failing
+
+
+def test_gx_does_not_fingerprint_the_frames_it_validates():
+    """GX hashes every cell of a batch for a marker we never read, unless the frame is
+    larger than HASH_THRESHOLD; the session sets it to 0. If a GX upgrade renames it, the
+    setting would silently do nothing: this fails instead."""
+    import inspect
+
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    GxSession()
+    assert engine.HASH_THRESHOLD == 0
+    source = inspect.getsource(engine.PandasExecutionEngine.get_batch_data_and_markers)
+    assert "< HASH_THRESHOLD" in source and "pandas_data_fingerprint" in source
