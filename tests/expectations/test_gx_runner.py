@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 
 import pandas as pd
 import pytest
 
-from expectations.examples import Case, frames_for
+from expectations.examples import Case, all_cases, frames_for
 from expectations.suites import ALL_SUITES, RAW_SSDA903_HEADER, RAW_SSDA903_MISSING
-from pipelines.lib.gx_runner import parse_dates, validate, validate_tables
+from pipelines.lib.gx_runner import (
+    GxSession,
+    family,
+    is_flag,
+    parse_dates,
+    validate,
+    validate_tables,
+)
 
 
 def test_dates_parse_in_both_contract_formats_and_nothing_else():
@@ -74,3 +82,48 @@ def test_great_expectations_is_imported_only_when_a_validation_runs():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_stacked_pass_fail_columns_give_every_rule_the_rows_of_its_own_expectation():
+    """The pass/fail columns of every table are validated by ONE GX expectation (stacked),
+    and so are the not-blank columns and the date pairs; each rule still gets exactly the
+    verdict, counts and failing rows that GX gives it with an expectation of its own.
+    Every rule's bad example, each in its own extract."""
+    frames = frames_for([case for case, kind in all_cases() if kind == "bad"])
+    scopes = ("extract", "warehouse")
+    stacked, reference = GxSession(), GxSession(stacked=False)
+    got = validate_tables(frames, ALL_SUITES, scopes, stacked)
+    want = validate_tables(frames, ALL_SUITES, scopes, reference)
+    rules = [r for s in ALL_SUITES if s.table_name in want for r in s.rules_in(scopes)]
+    families = {family(r) for r in rules} - {None}
+    assert len(families) == 3  # pass/fail columns, not blank, dates in order
+    assert reference.expectations == len(rules)
+    assert stacked.expectations == sum(family(r) is None for r in rules) + len(families)
+    assert sum(is_flag(r) for r in rules) > 100
+    failing = Counter()
+    for table, result in want.items():
+        assert [r.rule.code for r in got[table].results] == [r.rule.code for r in result.results]
+        for mine, theirs in zip(got[table].results, result.results, strict=True):
+            assert (mine.passed, mine.failing_count, mine.checked_count) == (
+                theirs.passed,
+                theirs.failing_count,
+                theirs.checked_count,
+            ), mine.rule.code
+            assert mine.index.tolist() == theirs.index.tolist(), mine.rule.code
+            failing[family(mine.rule)] += not mine.passed
+    # the comparison is about failing rows, not only passes: rules of every family fail
+    assert len(failing) == 4 and min(failing.values()) >= 5, failing
+
+
+def test_gx_does_not_fingerprint_the_frames_it_validates():
+    """GX hashes every cell of a batch for a marker we never read, unless the frame is
+    larger than HASH_THRESHOLD; the session sets it to 0. If a GX upgrade renames it, the
+    setting would silently do nothing: this fails instead."""
+    import inspect
+
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    GxSession()
+    assert engine.HASH_THRESHOLD == 0
+    source = inspect.getsource(engine.PandasExecutionEngine.get_batch_data_and_markers)
+    assert "< HASH_THRESHOLD" in source and "pandas_data_fingerprint" in source
