@@ -39,7 +39,7 @@ def main() -> None:
     import pipelines.defs.ingest.assets as ingest
     import pipelines.lib.quality as quality
     from bench.pipeline import _step_seconds
-    from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
+    from pipelines.defs.partitions import LA_PARTITIONS, every_la_tags, register_landing_las
     from pipelines.defs.quality.checks import GX_CHECKS
     from pipelines.defs.reference.assets import ons_reference
     from pipelines.defs.resources import build_resources
@@ -92,10 +92,7 @@ def main() -> None:
     with dg.DagsterInstance.ephemeral() as instance:
         register_landing_las(instance, settings.landing_dir)
         keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
-        tags = {
-            "dagster/asset_partition_range_start": keys[0],
-            "dagster/asset_partition_range_end": keys[-1],
-        }
+        tags = every_la_tags(instance)
         t = time.perf_counter()
         result = dg.materialize(
             [ingest.landing_extracts, ons_reference, *GX_CHECKS],

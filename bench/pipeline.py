@@ -160,7 +160,7 @@ def _materialize(
 ) -> dict[str, float]:
     """One run through Dagster (all LAs, or one partition); seconds per stage and in total."""
     from pipelines.defs.ingest.assets import landing_extracts
-    from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
+    from pipelines.defs.partitions import every_la_tags, register_landing_las
     from pipelines.defs.publish.assets import serving_snapshot
     from pipelines.defs.quality.checks import GX_CHECKS
     from pipelines.defs.reference.assets import ons_reference
@@ -168,13 +168,7 @@ def _materialize(
     from pipelines.defs.transform.assets import csc_dbt_models
 
     register_landing_las(instance, settings.landing_dir)
-    keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
-    tags = None
-    if partition_key is None:
-        tags = {
-            "dagster/asset_partition_range_start": keys[0],
-            "dagster/asset_partition_range_end": keys[-1],
-        }
+    tags = None if partition_key is not None else every_la_tags(instance)
     t, cpu = time.perf_counter(), _cpu_seconds()
     result = dg.materialize(
         [landing_extracts, ons_reference, csc_dbt_models, serving_snapshot, *GX_CHECKS],

@@ -45,7 +45,7 @@ OTHER_LA = "851"
 def materialize(settings, partition_key: str | None = None) -> dg.ExecuteInProcessResult:
     """Materialise every asset for one LA partition, or (default) for every LA in one run."""
     from pipelines.defs.ingest.assets import landing_extracts
-    from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
+    from pipelines.defs.partitions import every_la_tags, register_landing_las
     from pipelines.defs.publish.assets import serving_snapshot
     from pipelines.defs.quality.checks import GX_CHECKS
     from pipelines.defs.quality.dfe903 import DFE903_CHECKS
@@ -57,11 +57,7 @@ def materialize(settings, partition_key: str | None = None) -> dg.ExecuteInProce
     # one left behind by an instance of an earlier test that is gone
     with dg.DagsterInstance.ephemeral() as instance:
         register_landing_las(instance, settings.landing_dir)
-        keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
-        every_la = {
-            "dagster/asset_partition_range_start": keys[0],
-            "dagster/asset_partition_range_end": keys[-1],
-        }
+        every_la = every_la_tags(instance)
         return dg.materialize(
             [
                 landing_extracts,

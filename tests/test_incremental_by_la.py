@@ -42,7 +42,7 @@ def settings_in(root):
 def materialize(settings, instance, partition_key: str | None = None, las=None):
     """One run through Dagster: every LA partition, or one, or a range of them (``las``)."""
     from pipelines.defs.ingest.assets import landing_extracts
-    from pipelines.defs.partitions import LA_PARTITIONS, register_landing_las
+    from pipelines.defs.partitions import every_la_tags, range_tags, register_landing_las
     from pipelines.defs.publish.assets import serving_snapshot
     from pipelines.defs.quality.checks import GX_CHECKS
     from pipelines.defs.reference.assets import ons_reference
@@ -50,12 +50,7 @@ def materialize(settings, instance, partition_key: str | None = None, las=None):
     from pipelines.defs.transform.assets import csc_dbt_models
 
     register_landing_las(instance, settings.landing_dir)
-    keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
-    first, last = (las[0], las[-1]) if las else (keys[0], keys[-1])
-    every_la = {
-        "dagster/asset_partition_range_start": first,
-        "dagster/asset_partition_range_end": last,
-    }
+    every_la = range_tags(las[0], las[-1]) if las else every_la_tags(instance)
     result = dg.materialize(
         [landing_extracts, ons_reference, csc_dbt_models, serving_snapshot, *GX_CHECKS],
         resources=build_resources(settings),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.defs.constants import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from pipelines.lib.landing import la_folders
 from pipelines.lib.stale_runs import release_dead_runs
 
@@ -40,6 +41,20 @@ def all_las_range(instance: dg.DagsterInstance) -> str | None:
     """``first...last`` over every LA partition (keys keep the order they were added in)."""
     keys = instance.get_dynamic_partitions(LA_PARTITIONS.name)
     return f"{keys[0]}...{keys[-1]}" if keys else None
+
+
+def range_tags(first: str, last: str) -> dict[str, str]:
+    """Run tags of ONE run over the LA partitions ``first`` to ``last`` (what a single-run
+    backfill sets: the steps see every key of the range in ``context.partition_keys``)."""
+    return {PARTITION_RANGE_START_TAG: first, PARTITION_RANGE_END_TAG: last}
+
+
+def every_la_tags(instance: dg.DagsterInstance) -> dict[str, str]:
+    """Run tags of one run over every LA partition of ``instance``."""
+    keys = LA_PARTITIONS.get_partition_keys(dynamic_partitions_store=instance)
+    if not keys:
+        raise ValueError("no LA partitions: register the landing folder's LAs first")
+    return range_tags(keys[0], keys[-1])
 
 
 def prepare(instance: dg.DagsterInstance) -> str:

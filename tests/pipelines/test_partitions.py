@@ -148,3 +148,16 @@ def test_the_blocking_check_of_an_la_looks_at_that_la_and_stops_what_is_downstre
         if not e.passed
     ]
     assert failed == [("gx_raw_ssda903_missing", "851", dg.AssetCheckSeverity.ERROR)]
+
+
+def test_every_la_tags_span_the_partitions_in_the_order_they_were_added():
+    from pipelines.defs.partitions import every_la_tags
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        with pytest.raises(ValueError, match="no LA partitions"):
+            every_la_tags(instance)
+        instance.add_dynamic_partitions("la", ["851", "850", "919"])
+        assert every_la_tags(instance) == {
+            "dagster/asset_partition_range_start": "851",
+            "dagster/asset_partition_range_end": "919",
+        }
