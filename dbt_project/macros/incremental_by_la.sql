@@ -98,7 +98,7 @@
     {%- set scope = la_in(las) -%}
     delete from {{ target }} where {{ scope }};
     {%- if config.get('la_chunks', false) %}
-    {%- set select_sql %}select {{ columns }} from {{ source }}{% endset %}
+    {%- set select_sql %}select {{ columns }} from {{ source }} where {{ scope }}{% endset %}
     {{ insert_by_la_chunks(target, select_sql, las if las is not none else las_loaded(), columns) }}
     {%- else %}
     insert into {{ target }} ({{ columns }})
@@ -147,9 +147,10 @@
     {#-
         Insert `select_sql`'s rows into `target` in la_code order, `la_chunk_size()` LAs per
         statement (la_replace of a run of many LAs, in a model configured `la_chunks`):
-        `select_sql` reads the run's temporary table, each statement sorts one chunk's
-        rows. The last statement takes every row not in an earlier chunk (null la_code
-        included), so no row is lost, whatever `las` holds.
+        `select_sql` reads the run's temporary table (the run's LAs only: a row of another
+        LA never overwrites that LA), each statement sorts one chunk's rows. The last
+        statement takes every row not in an earlier chunk (null la_code included), so no
+        row is lost, whatever `las` holds.
     -#}
     {%- set into = target ~ (' (' ~ columns ~ ')' if columns else '') -%}
     {%- set chunks = las | batch(la_chunk_size()) | list -%}
