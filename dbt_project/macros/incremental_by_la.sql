@@ -157,7 +157,7 @@
     {%- if chunks | length <= 1 %}
     insert into {{ into }}
     select * from ({{ select_sql }}) as la_rows
-    {%- if las is not none and las | length > 1 %}
+    {%- if las | length > 1 %}
     order by la_code
     {%- endif %}
     {%- else -%}
