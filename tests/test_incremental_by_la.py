@@ -86,13 +86,16 @@ def la_chunk_size(size: int):
         assets.dbt_build_args = plain
 
 
-def statements_of_last_run(model: str = "kpi_members") -> tuple[int, int]:
-    """(create table, insert into) statements the latest dbt step ran for ``model``."""
+def statements_of_run(result, model: str = "kpi_members") -> tuple[int, int]:
+    """(create table, insert into) statements the dbt step of run ``result`` ran for ``model``.
+
+    dagster-dbt names a step's target folder after the op and the run id's first 7
+    characters; other test workers' dbt steps write their own folders alongside."""
     from pipelines.settings import DBT_PROJECT_DIR
 
     target = DBT_PROJECT_DIR / os.getenv("DBT_TARGET_PATH", "target")
-    latest = max(target.glob("csc_dbt_models-*"), key=lambda p: p.stat().st_mtime)
-    [sql] = (latest / "run").rglob(f"{model}.sql")
+    [step] = target.glob(f"csc_dbt_models-{result.run_id[:7]}-*")
+    [sql] = (step / "run").rglob(f"{model}.sql")
     text = sql.read_text().lower()
     return text.count("create  table") + text.count("create table"), text.count("insert into")
 
@@ -233,11 +236,11 @@ def builds(tmp_path_factory, dbt_manifest):
     full = settings_in(root / "full")
     shutil.copytree(inc.landing_dir, full.landing_dir)
     with dg.DagsterInstance.ephemeral() as instance, la_chunk_size(1):
-        materialize(full, instance)
-        facts["statements_full_build"] = statements_of_last_run()
+        facts["statements_full_build"] = statements_of_run(materialize(full, instance))
         facts["scattered_after_chunked_build"] = scattered(full.warehouse_path, models)
-        materialize(full, instance, las=[LAS[0], LAS[1]])
-        facts["statements_two_las"] = statements_of_last_run()
+        facts["statements_two_las"] = statements_of_run(
+            materialize(full, instance, las=[LAS[0], LAS[1]])
+        )
     facts["scattered_after_chunked_refresh"] = scattered(full.warehouse_path, models)
     return inc, full, facts
 
