@@ -46,3 +46,36 @@ def test_ratios_are_refresh_vs_the_first_scenario_and_build_vs_floor():
         "full_build_vs_floor_1_las": 30.0,
         "full_build_vs_floor_20_las": 8.0,
     }
+
+
+def test_refreshes_are_a_month_apart_and_reported_by_their_medians():
+    from bench.pipeline import NEXT, median_figures, month_end
+
+    assert [month_end(NEXT, k).isoformat() for k in range(5)] == [
+        "2026-10-31",
+        "2026-11-30",
+        "2026-12-31",
+        "2027-01-31",
+        "2027-02-28",
+    ]
+    runs = [
+        {"dbt_build": 30.0, "total": 50.0, "publish": 3.0},
+        {"dbt_build": 56.0, "total": 75.0},  # a slow one: the median ignores it
+        {"dbt_build": 31.0, "total": 52.0, "publish": 2.0},
+    ]
+    assert median_figures(runs) == {"dbt_build": 31.0, "total": 52.0}
+
+
+def test_dbts_own_time_is_read_from_the_run_results_of_that_runs_step(tmp_path):
+    import json
+
+    from bench.pipeline import dbt_elapsed
+
+    for name, elapsed in (
+        ("csc_dbt_models-abcdef1-1234567", 12.5),
+        ("csc_dbt_models-0000000-1", 99.0),
+    ):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "run_results.json").write_text(json.dumps({"elapsed_time": elapsed}))
+    assert dbt_elapsed("abcdef1-89ab-cdef", tmp_path) == 12.5
+    assert dbt_elapsed("fffffff-0000", tmp_path) is None
