@@ -171,3 +171,70 @@ def test_a_base_dir_in_the_config_is_used_as_dagsters_own(tmp_path, with_base_di
         run_id = _run(instance).run_id
     where = elsewhere if with_base_dir else home / "history" / "runs"
     assert (where / f"{run_id}.db").is_file()
+
+
+def test_a_batch_of_events_is_stored_as_one_by_one_in_one_transaction_per_file(
+    tmp_path, monkeypatch
+):
+    """With DAGSTER_EVENT_BATCH_SIZE set (the Makefile sets it), the events Dagster plans
+    at the start of a run come as one batch: stored as store_event stores each, in one
+    transaction per database file; the run reads back the same as without batches."""
+    summaries = []
+    for batch_size in ("0", "1000"):
+        monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", batch_size)
+        home = tmp_path / f"batch{batch_size}"
+        home.mkdir()
+        shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            storage = instance.event_log_storage
+            batches = []
+            real = CscSqliteEventLogStorage.store_event_batch
+
+            def recording(self, events, real=real, batches=batches):
+                batches.append([e.dagster_event.event_type_value for e in events])
+                return real(self, events)
+
+            monkeypatch.setattr(CscSqliteEventLogStorage, "store_event_batch", recording)
+            first = _run(instance).run_id
+            second = _run(instance).run_id
+            summaries.append((_summary(instance, first), _summary(instance, second)))
+            planned = sorted(
+                e.dagster_event.event_type_value
+                for e in instance.all_logs(second)
+                if e.dagster_event is not None and "PLANNED" in e.dagster_event.event_type_value
+            )
+            assert getattr(storage._batch, "connections", None) is None
+        if batch_size == "0":
+            assert batches == []
+        else:
+            # one batch per run: the asset's and the two checks' planned events
+            assert [sorted(b) for b in batches] == [planned, planned]
+            assert planned == [
+                "ASSET_CHECK_EVALUATION_PLANNED",
+                "ASSET_CHECK_EVALUATION_PLANNED",
+                "ASSET_MATERIALIZATION_PLANNED",
+            ]
+    assert summaries[0] == summaries[1]
+
+
+def test_a_batch_that_fails_keeps_nothing_of_itself(tmp_path):
+    storage = CscSqliteEventLogStorage(str(tmp_path / "runs"))
+    with storage.run_connection("r1") as conn:
+        conn.exec_driver_sql("create table t (x integer)")
+
+    class Boom(Exception):
+        pass
+
+    def store_event(event):
+        with storage.run_connection("r1") as conn:
+            conn.exec_driver_sql("insert into t values (1)")
+        if event == "second":
+            raise Boom
+
+    storage.store_event = store_event
+    with pytest.raises(Boom):
+        storage.store_event_batch(["first", "second"])
+    assert getattr(storage._batch, "connections", None) is None
+    storage.store_event_batch(["first", "first"])
+    with storage.run_connection("r1") as conn:
+        assert conn.exec_driver_sql("select count(*) from t").scalar() == 2
