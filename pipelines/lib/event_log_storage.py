@@ -8,17 +8,20 @@ been migrated?", asked again for every event), and building a SQLite engine cost
 as much as the write itself several times over. A Hampshire refresh stores about 1,200
 events (the dbt step alone: 73 materialisations and 250 check results, each with its step
 output, and as many "planned" events before the run starts): 31.5 s of one 94 s run went
-to storing them, 9.4 s with this class (docs/performance.md).
+to storing them, about 10 s with this class (docs/performance.md).
 
 :class:`CscSqliteEventLogStorage` is the same storage, the same files and the same
-schema; it differs in two things only:
+schema; it differs in three things only:
 
 - one engine per database file, kept (for the most recently used files), instead of one
   per statement. Connections are still opened for each write and closed after it
   (``NullPool``, as Dagster does), so the webserver, the daemon and run processes share
   the files exactly as before;
 - the answer to "does table X exist?" is remembered once it is yes (tables are only ever
-  added, by ``dagster instance migrate``, which starts from a new storage object).
+  added, by ``dagster instance migrate``, which starts from a new storage object);
+- a batch of events (Dagster hands one when ``DAGSTER_EVENT_BATCH_SIZE`` is set, as the
+  Makefile does: the ~400 events it plans before a run starts) is stored in one
+  transaction per database file, not two or three per event.
 
 It is named in ``dagster.yaml`` (``event_log_storage``); the run and schedule storages
 stay Dagster's defaults. ``base_dir`` defaults to where Dagster's default storage keeps
@@ -134,8 +137,8 @@ class CscSqliteEventLogStorage(SqliteEventLogStorage):
 
         Dagster hands a batch only when ``DAGSTER_EVENT_BATCH_SIZE`` is set (the Makefile
         sets it): the events it plans at the start of a run (one per asset and per check,
-        about 400 on Hampshire). If the batch fails, nothing of it is kept and Dagster
-        stores its events one by one instead.
+        about 400 on Hampshire). If a statement of the batch fails, nothing of it is kept
+        and Dagster stores its events one by one instead.
         """
         connections: dict[str, Connection] = {}
         self._batch.connections = connections
