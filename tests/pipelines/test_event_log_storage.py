@@ -33,11 +33,11 @@ def toy_fails():
     return dg.AssetCheckResult(passed=False)
 
 
-def _home(tmp_path: Path, config: Path | None = REPO_ROOT / "dagster.yaml") -> Path:
+def _home(tmp_path: Path) -> Path:
+    """An instance folder with the project's dagster.yaml."""
     home = tmp_path / "home"
     home.mkdir()
-    if config is not None:
-        shutil.copy(config, home / "dagster.yaml")
+    shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
     return home
 
 
