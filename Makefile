@@ -18,6 +18,10 @@ DAGSTER_PORT ?= 3000
 LA        ?= 850
 SEED      ?= 42
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# Dagster stores the events it plans at the start of a run (one per asset, check and LA:
+# about 400 on Hampshire) as one batch, one transaction per file of its event log
+# (pipelines/lib/event_log_storage.py), not two or three transactions per event.
+export DAGSTER_EVENT_BATCH_SIZE ?= 1000
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 

@@ -10,9 +10,10 @@ in a fresh data folder and a fresh ``DAGSTER_HOME`` (both temporary):
   weighs on both sides of the ratio;
 - ``materialize``: ``make materialize`` (parse check, partitions, ``dagster asset
   materialize`` of every asset) wall-clock seconds, each Dagster step's seconds from the
-  run's event log, the rest (start-up: imports, definitions, dbt manifest) and the peak
-  RSS of the largest process; ``to_publish_seconds``: from the start of ``make`` to the
-  serving snapshot published (the DfE readiness check runs after it, off the board's path,
+  run's event log, the rest (start-up: imports, definitions, dbt manifest), the peak
+  RSS of the largest process and the CPU seconds of all its processes (steadier than
+  wall seconds when the machine is shared); ``to_publish_seconds``: from the start of
+  ``make`` to the serving snapshot published (the DfE readiness check runs after it, off the board's path,
   and only when ``.venv-903`` exists: ``make validator``);
 - the ratios ``materialize / floor`` and ``to_publish / floor`` (issue 16: goal at most
   8x), and the machine's load average before and after (2 cores shared: read the ratios
@@ -77,10 +78,13 @@ def floor_seconds(landing: Path, database: Path) -> dict:
     }
 
 
-def _make(target: str, env: dict[str, str]) -> tuple[float, int, str]:
-    """``make <target>``: wall seconds, the peak RSS (MB) of its largest process, output.
+def _make(target: str, env: dict[str, str]) -> tuple[float, int, str, float]:
+    """``make <target>``: wall seconds, the peak RSS (MB) of its largest process, output,
+    and the CPU seconds (user + system) of all its processes.
 
-    It runs under a small Python parent of its own, so the RSS is that target's alone.
+    It runs under a small Python parent of its own, so the RSS and CPU are that target's
+    alone. CPU time is steadier than wall time on a shared machine: another job's load
+    slows a run's wall clock far more than its CPU.
     """
     started = time.perf_counter()
     done = subprocess.run(
@@ -102,15 +106,18 @@ def _make(target: str, env: dict[str, str]) -> tuple[float, int, str]:
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-5000:] + done.stderr[-5000:])
         raise SystemExit(f"make {target} failed ({done.returncode})")
-    *lines, last = done.stdout.rstrip().splitlines() or [""]
-    return seconds, int(last), "\n".join(lines) + done.stderr
+    *lines, rss, cpu = done.stdout.rstrip().splitlines() or ["", ""]
+    return seconds, int(rss), "\n".join(lines) + done.stderr, float(cpu)
 
 
 def _peak_rss_of(command: list[str]) -> int:
-    """Run ``command``; print its output, then the peak RSS (MB) of its largest process."""
+    """Run ``command``; print its output, then the peak RSS (MB) of its largest process and
+    the CPU seconds of all its processes."""
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     print(done.stdout)
-    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(usage.ru_maxrss // 1024)
+    print(round(usage.ru_utime + usage.ru_stime, 2))
     return done.returncode
 
 
@@ -178,13 +185,13 @@ def run(la: str, seed: int) -> dict:
         }
         for name in ("CSC_LANDING_DIR", "CSC_DUCKDB_PATH", "CSC_SERVING_DIR"):
             env.pop(name, None)
-        manifest_s, _, manifest_out = _make("manifest", env)  # once per code change
-        generate_s, _, _ = _make("generate", env)
+        manifest_s, _, manifest_out, _ = _make("manifest", env)  # once per code change
+        generate_s, _, _, _ = _make("generate", env)
         landing = root / "data" / "landing"
         load_before = os.getloadavg()
         floors = [floor_seconds(landing, root / "floor.duckdb")]
         started_at = time.time()
-        wall, peak_mb, output = _make("materialize", env)
+        wall, peak_mb, output, cpu = _make("materialize", env)
         steps = step_seconds(root / "dagster_home", started_at)
         floors += [floor_seconds(landing, root / "floor.duckdb") for _ in range(2)]
         load_after = os.getloadavg()
@@ -206,6 +213,7 @@ def run(la: str, seed: int) -> dict:
             **steps,
             "outside_steps_seconds": round(wall - in_steps, 2),
             "peak_rss_mb": peak_mb,
+            "cpu_seconds": cpu,
             "log_tail": output.strip().splitlines()[-3:],
         },
         "ratios": {
@@ -237,7 +245,9 @@ def main(argv: list[str] | None = None) -> dict:
         f"Floor (DuckDB read_csv into tables) {f['seconds']:.2f}s; make materialize "
         f"{m['wall_seconds']:.1f}s wall ({', '.join(f'{k} {v:.1f}s' for k, v in m.get('steps', {}).items())}; "
         f"outside the steps {m['outside_steps_seconds']:.1f}s; published after "
-        f"{m.get('to_publish_seconds')}s), peak RSS {m['peak_rss_mb']} MB; load average "
+        f"{m.get('to_publish_seconds')}s; before the run started "
+        f"{m.get('before_run_start_seconds')}s), CPU {m['cpu_seconds']:.1f}s, "
+        f"peak RSS {m['peak_rss_mb']} MB; load average "
         f"{report['load_average_1min']}"
     )
     print("ratios:", json.dumps(report["ratios"]))
