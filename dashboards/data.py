@@ -29,9 +29,10 @@ whether its role and scope allow it (``dashboards.auth.roles``):
 
 Cached results are never scoped: the cache holds what the snapshot holds, and the scope is
 applied to each result as it is handed out. ``memo`` results, which are worked out from
-aggregates, are kept per (LAs visible, LAs suppressed) of the principal, and a memoised
-function may not read child-level data (it raises), so no user is ever handed another
-user's scoped result.
+aggregates, are kept per (LAs visible, LAs suppressed) of the principal (a function of
+one LA: per whether that LA is visible and suppressed, and it may read no other LA), and a
+memoised function may not read child-level data (it raises), so no user is ever handed
+another user's scoped result.
 """
 
 from __future__ import annotations
