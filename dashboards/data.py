@@ -158,8 +158,8 @@ _memo_la: ContextVar[str | None] = ContextVar("csc_memo_la", default=None)
 
 
 def _only_memo_la(la: str | None, what: str) -> None:
-    """Called by every read that names an LA (``_require``), and by ``las()`` (``la``
-    None): inside a per-LA ``memo`` function only that LA may be read, since its result
+    """Called by every read that names an LA (``_require``), and by the reads of every LA
+    the principal may see (``las()``, data quality of no LA: ``la`` None): inside a per-LA ``memo`` function only that LA may be read, since its result
     is shared by every principal who sees that LA alike, whatever else each may see."""
     mine = _memo_la.get()
     if mine is not None and la != mine:
@@ -1299,6 +1299,8 @@ def status_info() -> dict[str, Any]:
 
 def _dq_scope(la: str | None, what: str) -> frozenset[str] | None:
     """The LAs a data-quality read covers: ``la`` if allowed, else every LA allowed."""
+    if la is None:
+        _only_memo_la(None, what)  # every LA of the principal: not inside a per-LA memo
     who = _require(Access.DATA_QUALITY, la, what=what)
     return who.las_for(Access.DATA_QUALITY) if la is None else frozenset({la})
 

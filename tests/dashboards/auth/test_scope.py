@@ -167,6 +167,10 @@ def test_a_memoised_function_of_an_la_may_read_no_other_la():
         return data.las()
 
     @data.memo
+    def every_dq(la):
+        return data.dq_las()
+
+    @data.memo
     def nested(la):  # a memoised function it calls is bound by the same rule
         return other_unbound()
 
@@ -174,7 +178,7 @@ def test_a_memoised_function_of_an_la_may_read_no_other_la():
     def other_unbound():
         return len(data.kpi_table("851"))
 
-    for careless in (other, every, nested):
+    for careless in (other, every, every_dq, nested):
         with pytest.raises(RuntimeError, match=r"inside a @data\.memo function of LA 850"):
             as_(ANALYST, lambda f=careless: f("850"))
     assert as_(ANALYST, other_unbound) > 0  # not per LA: kept per the whole view
