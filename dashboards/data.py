@@ -29,15 +29,17 @@ whether its role and scope allow it (``dashboards.auth.roles``):
 
 Cached results are never scoped: the cache holds what the snapshot holds, and the scope is
 applied to each result as it is handed out. ``memo`` results, which are worked out from
-aggregates, are kept per (LAs visible, LAs suppressed) of the principal, and a memoised
-function may not read child-level data (it raises), so no user is ever handed another
-user's scoped result.
+aggregates, are kept per (LAs visible, LAs suppressed) of the principal (a function of
+one LA: per whether that LA is visible and suppressed, and it may read no other LA), and a
+memoised function may not read child-level data (it raises), so no user is ever handed
+another user's scoped result.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import threading
 import time
 from collections import OrderedDict
@@ -139,6 +141,8 @@ def deny(
 
 def _require(access: Access, la: str | None = None, *, what: str) -> Principal:
     """The principal, if it has ``access`` (for ``la`` when given); else ``NotAllowed``."""
+    if la is not None:
+        _only_memo_la(la, what)
     who = principal()
     if not who.can(access, la):
         where = f" for LA {la}" if la is not None else ""
@@ -149,6 +153,21 @@ def _require(access: Access, la: str | None = None, *, what: str) -> Principal:
 
 
 _in_memo: ContextVar[bool] = ContextVar("csc_in_memo", default=False)
+#: The LA of the per-LA ``memo`` function being worked out (None: none is).
+_memo_la: ContextVar[str | None] = ContextVar("csc_memo_la", default=None)
+
+
+def _only_memo_la(la: str | None, what: str) -> None:
+    """Called by every read that names an LA (``_require``), and by the reads of every LA
+    the principal may see (``las()``, data quality of no LA: ``la`` None): inside a per-LA ``memo`` function only that LA may be read, since its result
+    is shared by every principal who sees that LA alike, whatever else each may see."""
+    mine = _memo_la.get()
+    if mine is not None and la != mine:
+        raise RuntimeError(
+            f"{what}: {'LA ' + la if la else 'the list of LAs'} is read inside a @data.memo "
+            f"function of LA {mine}; its result is shared by everyone who sees LA {mine}, "
+            "whatever other LAs they see"
+        )
 
 
 def _child_level(what: str) -> None:
@@ -236,7 +255,7 @@ class _Version:
         self._lock = threading.Lock()
         self.users = 0  # queries (or requests) using it now; guarded by _open_lock
         self.retired = False  # a newer version is current: close when unused
-        self._made: set[str] = set()  # tables ensure_table made in the in-memory database
+        self._made: set[tuple[str, str]] = set()  # (table, key) ensure_rows has added
         self._make_lock = threading.Lock()
 
     def fetch(self, sql: str, params: dict[str, Any] | None) -> pd.DataFrame:
@@ -248,11 +267,13 @@ class _Version:
         finally:
             cursor.close()
 
-    def ensure_table(self, name: str, build: Callable[[], pd.DataFrame]) -> str:
-        """``memory.main.<name>``, made once per version from ``build()`` (a frame worked
-        out from this version, such as the board's disclosure-controlled KPI values)."""
+    def ensure_rows(self, name: str, like: str, key: str, build: Callable[[], pd.DataFrame]) -> str:
+        """``memory.main.<name>`` (made with the columns of snapshot table ``like``), holding
+        the rows of ``key`` from ``build()`` (a frame worked out from this version, such as
+        one LA's KPI values as the board sees them): built once per key and version, when
+        first asked for, so only the keys someone reads are worked out and kept."""
         with self._make_lock:
-            if name not in self._made:
+            if (name, key) not in self._made:
                 frame = build()  # DuckDB reads it by name below
                 casts = ", ".join(
                     f"cast({c} as date) as {c}"
@@ -265,10 +286,15 @@ class _Version:
                 with self._lock:
                     cursor = self._con.cursor()
                 try:
-                    cursor.execute(f"create or replace table memory.main.{name} as {select}")
+                    if not any(made == name for made, _key in self._made):
+                        cursor.execute(
+                            f"create or replace table memory.main.{name} as "
+                            f"select * from snapshot.{like} limit 0"
+                        )
+                    cursor.execute(f"insert into memory.main.{name} by name {select}")
                 finally:
                     cursor.close()
-                self._made.add(name)
+                self._made.add((name, key))
         return f"memory.main.{name}"
 
     def close(self) -> None:
@@ -490,20 +516,38 @@ def memo(fn: Callable[..., T]) -> Callable[..., T]:
     on the aggregates it reads from the snapshot (not ``status.duckdb``), so it is done
     once per snapshot. Kept per the principal's view (the LAs it may see, those it sees
     disclosure-controlled); ``fn`` may not read child-level data (it raises). The result
-    is shared between callers: treat it as read-only."""
+    is shared between callers: treat it as read-only.
+
+    A function whose first parameter is ``la`` is kept per the principal's view of that
+    LA only (whether it may see it, and whether disclosure-controlled), so that on a
+    snapshot of many LAs a manager of one LA, the board of it, a national analyst and the
+    warm-up share one result; inside it (and any memoised function it calls) reading
+    another LA, or the list of LAs, raises."""
+
+    params = list(inspect.signature(fn).parameters)
+    per_la = bool(params) and params[0] == "la"
 
     @functools.wraps(fn)
     def cached(*args: Any) -> T:
         with consistent():
             version = snapshot_version()
-            view = _view_key(principal(), version)
+            who = principal()
+            la = _memo_la.get()  # inside a per-LA function: that LA's view for all it calls
+            if la is None and per_la and args and isinstance(args[0], str):
+                la = args[0]
+            if la is None:
+                view: tuple = _view_key(who, version)
+            else:
+                view = ("la", la, who.can(Access.AGGREGATES, la), who.suppressed_for(la))
             key = ("memo", version, fn.__module__, fn.__qualname__, _freeze(args), view)
 
             def compute() -> T:
                 token = _in_memo.set(True)
+                la_token = _memo_la.set(la)
                 try:
                     return fn(*args)
                 finally:
+                    _memo_la.reset(la_token)
                     _in_memo.reset(token)
 
             return _cached(key, compute)
@@ -574,6 +618,7 @@ def _snapshot_las() -> list[str]:
 
 def las() -> list[str]:
     """The LAs of the snapshot the principal may see aggregates of."""
+    _only_memo_la(None, "las")
     allowed = principal().las_for(Access.AGGREGATES)
     return [la for la in _snapshot_las() if allowed is None or la in allowed]
 
@@ -623,23 +668,34 @@ def periods(la: str, period_type: str = "month") -> pd.DataFrame:
 BOARD_KPI_TABLE = "board_kpi_values"
 
 
-def _board_kpi_values(held: _Version) -> None:
-    """The snapshot's KPI values as the board sees them, made once per version."""
+def _board_kpi_values(la: str) -> Callable[[_Version], None]:
+    """A ``prepare`` that adds ``la``'s KPI values as the board sees them to the version's
+    ``memory.main.board_kpi_values``, once per LA and version: disclosure control works
+    within an LA (every relation is grouped by ``la_code``), so each LA's rows are worked
+    out on their own, from that LA's row groups only (the published table is stored in LA
+    order), when a board view of that LA first reads them; a national snapshot's other
+    152 LAs cost nothing until someone reads them."""
 
-    def build() -> pd.DataFrame:
-        raw = held.fetch("select * from marts.kpi_values", None)
-        return disclosure.suppress_kpi_values(raw, disclosure.threshold())
+    def prepare(held: _Version) -> None:
+        def build() -> pd.DataFrame:
+            raw = held.fetch("select * from marts.kpi_values where la_code = $la", {"la": la})
+            return disclosure.suppress_kpi_values(raw, disclosure.threshold())
 
-    held.ensure_table(BOARD_KPI_TABLE, build)
+        held.ensure_rows(BOARD_KPI_TABLE, "marts.kpi_values", la, build)
+
+    return prepare
 
 
 def _kpi_query(la: str, sql: str, params: dict[str, Any], *, what: str) -> pd.DataFrame:
-    """``sql`` (which reads ``marts.kpi_values``) for ``la``, on the disclosure-controlled
-    copy when the principal sees ``la``'s aggregates as the board does."""
+    """``sql`` (which reads ``marts.kpi_values`` of ``la`` only: ``params["la"]``) for
+    ``la``, on the disclosure-controlled copy when the principal sees ``la``'s aggregates
+    as the board does."""
     who = _require(Access.AGGREGATES, la, what=what)
+    if params.get("la") != la:
+        raise ValueError(f"{what}: the query must read LA {la} only (params {params})")
     if who.suppressed_for(la):
         board = sql.replace("marts.kpi_values", f"memory.main.{BOARD_KPI_TABLE}")
-        return _query(board, params, prepare=_board_kpi_values)
+        return _query(board, params, prepare=_board_kpi_values(la))
     return _query(sql, params)
 
 
@@ -989,7 +1045,7 @@ def _distance_bands(la: str, end: Any, suppressed: bool) -> pd.DataFrame:
             "where la_code = $la and kpi_id = $kpi and breakdown = 'all' "
             "and period_type = 'month' and period_end = $end",
             {"la": la, "kpi": disclosure.DISTANCE_KPI, "end": end},
-            prepare=_board_kpi_values,
+            prepare=_board_kpi_values(la),
         )
     return disclosure.distance_bands(frame, disclosure.threshold() if suppressed else None, shared)
 
@@ -1243,6 +1299,8 @@ def status_info() -> dict[str, Any]:
 
 def _dq_scope(la: str | None, what: str) -> frozenset[str] | None:
     """The LAs a data-quality read covers: ``la`` if allowed, else every LA allowed."""
+    if la is None:
+        _only_memo_la(None, what)  # every LA of the principal: not inside a per-LA memo
     who = _require(Access.DATA_QUALITY, la, what=what)
     return who.las_for(Access.DATA_QUALITY) if la is None else frozenset({la})
 

@@ -11,16 +11,21 @@ memoised work are cached.
 It runs outside any request, with no user: it reads as a service principal that may read
 **aggregates only** (``WARM_UP``), and again as the board sees them (``WARM_UP_BOARD``,
 disclosure-controlled), so it renders only the aggregate pages and cannot read, cache or
-hand out anything child-level (``data`` refuses it). Memoised results are kept per view
-(LAs visible, LAs suppressed), which for a one-LA install is the board's view and
-everybody else's; the district index's counts and each district's KPI comparison are
-aggregates too and are warmed for managers. Child-level pages (action lists, a child's
-timeline, data-quality rows) are worked out when asked for, for the user who asks:
+hand out anything child-level (``data`` refuses it). Memoised results of one LA are kept
+per view of that LA (seen, and whether disclosure-controlled), so what the warm-up works
+out as the board and unsuppressed serves every board member and everybody else who sees
+that LA, however many other LAs each sees; the district index's counts and each
+district's KPI comparison are aggregates too and are warmed for managers. Child-level
+pages (action lists, a child's timeline, data-quality rows) are worked out when asked
+for, for the user who asks. In this order, first for the LAs an account is scoped to
+(``first_las``: on a regional or national snapshot the budget covers only a few LAs),
+then for the others:
 
 - for every LA: the banner, then the aggregate pages of the navbar (scorecard, board
-  summary, partners, missing, dictionary), as the board sees them and then unsuppressed; the district index's counts;
-- then for each LA in turn: the missing page for each district and every KPI page (both
-  views), and every district's KPI comparison.
+  summary, partners, missing, dictionary), as the board sees them and then
+  unsuppressed; the district index's counts;
+- then for each LA in turn: every district's KPI comparison at the district page's
+  default month, the missing page for each district and every KPI page (both views).
 
 It stops early when the cache is nearly full (``data``'s size limit; older entries are
 evicted first, so warming more would push out what it warmed) or after ``BUDGET_SECONDS``
@@ -50,6 +55,7 @@ from typing import Any
 import dash
 
 from dashboards import data
+from dashboards.auth import web
 from dashboards.auth.context import acting_as
 from dashboards.auth.roles import Access, Grant, Principal, Role, service
 from pipelines.settings import get_settings
@@ -116,26 +122,46 @@ def _renders(la: str) -> Iterator[Step]:
 
 
 def _detail(la: str) -> Iterator[Step]:
-    """The pages reached from those: the missing page by district and each KPI (both
-    views), and each district's KPIs against the LA."""
+    """The pages reached from those: each district's KPIs against the LA (what the district
+    page shows by default, for its managers; a few per LA), then the missing page by
+    district and each KPI (both views)."""
+    from dashboards.views import action_lists
     from dashboards.views import district as district_view
 
     with acting_as(WARM_UP):
         names = data.districts(la)
         kpi_ids = [str(k) for k in data.catalogue()["kpi_id"]]
+        state = district_view.resolve({"la": la})  # the page's default month
+        _keys, _labels, ends = district_view.months(la)
+    threshold = get_settings().small_numbers  # the district page's, so its cache key
+    end = ends.get(state.period or "")
+    yield WARM_UP, "district names", lambda: district_view.known_districts(la)
+    yield WARM_UP, "not supplied", lambda: action_lists.not_supplied_kpis(la)
+    for district in names:
+        yield (
+            WARM_UP,
+            f"district {district}",
+            lambda d=district: district_view.comparison(la, end, d, threshold),
+        )
     for who in VIEWS:
         for district in names:
             yield _page(who, "/missing", la=la, district=district)
     for kpi_id in kpi_ids:
         for who in VIEWS:
             yield _page(who, "/kpi/<kpi_id>", kpi_id=kpi_id, la=la)
-    threshold = get_settings().small_numbers  # the district page's, so its cache key
-    for district in names:
-        yield (
-            WARM_UP,
-            f"district {district}",
-            lambda d=district: district_view.comparison(la, None, d, threshold),
-        )
+
+
+def first_las(app: dash.Dash, las: list[str]) -> tuple[list[str], list[str]]:
+    """``las`` in two: those that an account (not disabled) is scoped to, whose people will
+    sign in, to warm first (a regional or national hub serves many LAs, and a worker warms
+    only a few of them within its budget); and the others."""
+    keeper = app.server.extensions.get(web.EXTENSION)
+    named: set[str] = set()
+    if keeper is not None:
+        for account in keeper.store.accounts():
+            if not account.disabled and account.las:
+                named.update(account.las)
+    return [la for la in las if la in named], [la for la in las if la not in named]
 
 
 def _stop_reason(deadline: float) -> str | None:
@@ -162,8 +188,13 @@ def warm(app: dash.Dash, budget_seconds: float = BUDGET_SECONDS) -> Report:
             report.errors.append(f"snapshot: {exc}")
             report.seconds = time.perf_counter() - start
             return report
-        plan: list[Iterator[Step]] = [_renders(la) for la in las]
-        plan += [_detail(la) for la in las]
+        # the LAs people are scoped to first (their navbar pages, then the pages reached
+        # from those), then every other LA's likewise
+        first, rest = first_las(app, las)
+        plan: list[Iterator[Step]] = [_renders(la) for la in first]
+        plan += [_detail(la) for la in first]
+        plan += [_renders(la) for la in rest]
+        plan += [_detail(la) for la in rest]
         report.complete = True
         for la in las:
             _attempt(report, "banner", WARM_UP, lambda la=la: shell.freshness_banner(la))

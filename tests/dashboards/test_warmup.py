@@ -32,10 +32,10 @@ BOARD_VIEWS = [
 ]
 FIRST_VIEWS = [*BOARD_VIEWS, ("/district", "?la=850")]
 #: 2 LAs: a banner each; per LA the scorecard, board summary, partners, missing and
-#: dictionary pages in two views and the district index; the missing page per district
-#: (850 has four, 851 two) and the ten KPI pages in two views; each district's KPI
-#: comparison.
-PAGES_WARMED = 2 + 2 * 11 + 2 * (4 + 2) + 2 * 2 * 10 + (4 + 2)
+#: dictionary pages in two views and the district index; per LA its district names and
+#: KPIs not supplied, each district's KPI comparison, the missing page per district (850
+#: has four, 851 two) and the ten KPI pages in two views.
+PAGES_WARMED = 2 + 2 * 11 + 2 * 2 + (4 + 2) + 2 * (4 + 2) + 2 * 2 * 10
 
 
 @pytest.fixture
@@ -106,6 +106,51 @@ def test_the_warm_up_reads_aggregates_only_and_writes_no_audit_row(app, reads):
     reads.clear()
     _first_views(app, views=[("/actions/rhi", "?la=850"), ("/district/Winchester", "?la=850")])
     assert reads
+
+
+def test_after_a_warm_up_a_managers_district_page_reads_only_its_child_level_lists(app, reads):
+    """The district page's KPI comparison is warmed at the month the page shows by default
+    (its cache key), so its first view reads only what is worked out per user."""
+    data.clear_cache()
+    warmup.warm(app)
+    reads.clear()
+    _first_views(app, "manager", [("/district/Winchester", "?la=850")])
+    assert reads  # the action lists, caseloads and placements, for this manager
+    assert not [sql for sql in reads if "kpi_values" in sql or "dim_districts" in sql]
+
+
+def test_the_las_an_account_is_scoped_to_are_warmed_first(app, monkeypatch):
+    """On a snapshot of many LAs the budget covers a few: those whose people sign in
+    come first, all their pages, then the others' navbar pages, then their detail."""
+    done: list[str] = []
+
+    def step(kind):
+        return lambda la: iter([(warmup.WARM_UP, kind, lambda: done.append(f"{kind} {la}"))])
+
+    monkeypatch.setattr(warmup, "_renders", step("navbar"))
+    monkeypatch.setattr(warmup, "_detail", step("detail"))
+    assert warmup.first_las(app, ["850", "851"]) == (["850", "851"], [])  # test accounts
+    warmup.warm(app)
+    assert done == ["navbar 850", "navbar 851", "detail 850", "detail 851"]  # as ever
+    monkeypatch.setattr(warmup, "first_las", lambda _app, las: (["851"], ["850"]))
+    done.clear()
+    warmup.warm(app)
+    assert done == ["navbar 851", "detail 851", "navbar 850", "detail 850"]
+
+
+def test_first_las_are_those_of_enabled_accounts_scoped_to_las(app):
+    from types import SimpleNamespace
+
+    from dashboards.auth import web
+
+    accounts = [
+        SimpleNamespace(las=("851",), disabled=False),
+        SimpleNamespace(las=None, disabled=False),  # every LA: no preference
+        SimpleNamespace(las=("852",), disabled=True),
+    ]
+    keeper = SimpleNamespace(store=SimpleNamespace(accounts=lambda: accounts))
+    fake = SimpleNamespace(server=SimpleNamespace(extensions={web.EXTENSION: keeper}))
+    assert warmup.first_las(fake, ["850", "851", "852"]) == (["851"], ["850", "852"])
 
 
 def test_the_thread_warms_each_newly_published_version(snapshot, tmp_path, reads):

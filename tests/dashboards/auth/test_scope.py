@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from auth_helpers import principal
 
@@ -143,6 +144,74 @@ def test_memoised_pages_are_kept_per_view_so_no_user_gets_anothers_result():
             for who in (first, second)
         }
         assert shown == {"board": "suppressed", "a850": "50.0%"}
+
+
+def test_a_memoised_page_of_an_la_is_shared_by_all_who_see_that_la_alike():
+    """Kept per the view of its LA, not of every LA the principal sees: on a snapshot of
+    many LAs the warm-up (every LA) works it out once for the managers of one LA."""
+    analyst_rows, _ = as_(ANALYST, lambda: scorecard.frame("850"))  # 850 and 851
+    assert as_(MANAGER, lambda: scorecard.frame("850"))[0] is analyst_rows  # 850 only
+    board_rows, _ = as_(BOARD, lambda: scorecard.frame("850"))
+    assert board_rows is not analyst_rows  # seen disclosure-controlled: another view
+    both_boards = user("b2", ["board"], ["850", "851"])
+    assert as_(both_boards, lambda: scorecard.frame("850"))[0] is board_rows
+
+
+def test_a_memoised_function_of_an_la_may_read_no_other_la():
+    @data.memo
+    def other(la):
+        return len(data.kpi_table("851"))
+
+    @data.memo
+    def every(la):
+        return data.las()
+
+    @data.memo
+    def every_dq(la):
+        return data.dq_las()
+
+    @data.memo
+    def nested(la):  # a memoised function it calls is bound by the same rule
+        return other_unbound()
+
+    @data.memo
+    def other_unbound():
+        return len(data.kpi_table("851"))
+
+    for careless in (other, every, every_dq, nested):
+        with pytest.raises(RuntimeError, match=r"inside a @data\.memo function of LA 850"):
+            as_(ANALYST, lambda f=careless: f("850"))
+    assert as_(ANALYST, other_unbound) > 0  # not per LA: kept per the whole view
+
+
+def test_the_boards_copy_of_an_la_is_worked_out_from_that_las_rows_only(monkeypatch):
+    """The board's disclosure-controlled KPI values are made per LA when a board view of
+    that LA first reads them (not every LA of the snapshot at once), and are the same as
+    when worked out for the whole table (disclosure control works within an LA)."""
+    from dashboards import disclosure
+
+    fetched: list[tuple[str, dict | None]] = []
+    fetch = data._Version.fetch
+
+    def spy(self, sql, params):
+        fetched.append((sql, params))
+        return fetch(self, sql, params)
+
+    monkeypatch.setattr(data._Version, "fetch", spy)
+    board_850 = as_(BOARD, lambda: data.kpi_table("850"))
+    board_rows = [(sql, p) for sql, p in fetched if sql.startswith("select * from marts.kpi")]
+    assert board_rows == [("select * from marts.kpi_values where la_code = $la", {"la": "850"})]
+    made = data._query("select distinct la_code from memory.main.board_kpi_values")
+    assert list(made["la_code"]) == ["850"]
+    as_(principal("board-851"), lambda: data.kpi_table("851"))
+    made = data._query("select la_code, count(*) as n from memory.main.board_kpi_values "
+                       "group by la_code order by la_code")  # fmt: skip
+    assert list(made["la_code"]) == ["850", "851"]
+    whole = as_(ANALYST, lambda: pd.concat([data.kpi_table("850"), data.kpi_table("851")]))
+    expected = disclosure.suppress_kpi_values(whole, disclosure.threshold())
+    expected = expected[expected["la_code"] == "850"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(board_850, expected, check_dtype=False)
+    assert (board_850["status"] == "suppressed_small").any()  # it did hide something
 
 
 def test_a_memoised_function_may_not_read_child_level_data():
