@@ -10,7 +10,9 @@ page, RHI action list, KPI page), each signed in through the real sign-in form (
 token, form POST), each page view being the page's HTML, the Pages router callback that
 renders it and the shell's banner callback, 1 to 3 s of think time between views.
 
-Reported per request type: count, failures, p50/p95/p99 (ms); the RSS of each gunicorn
+Reported per request type: count, failures, p50/p95/p99 (ms); for the page requests
+taken together (every part of a page view, not the sign-ins: the goal's figure), their
+p50/p95/p99 from each request's time; the RSS of each gunicorn
 worker (largest seen, sampled each second, and at the end); and, unless ``--no-compare``,
 the same run against a server whose sign-in layer is taken off (``unsigned_server``: no
 gate, session, security headers; each request reads as the user its ``X-Bench-User``
@@ -31,6 +33,7 @@ import os
 import re
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -208,9 +211,14 @@ class RssSampler:
         ]
 
 
-def _locust(url: str, env: dict[str, str], users: int, seconds: int, out: Path) -> list[dict]:
-    """Run locust headless against ``url``; its per-request-type statistics."""
+def _locust(
+    url: str, env: dict[str, str], users: int, seconds: int, out: Path
+) -> tuple[list[dict], list[float]]:
+    """Run locust headless against ``url``: its per-request-type statistics, and the time
+    (ms) of every page request."""
     prefix = out / "locust"
+    times = out / "page_times.tsv"
+    env = {**env, "CSC_LOAD_TIMES": str(times)}
     command = [
         sys.executable,
         "-m",
@@ -267,17 +275,24 @@ def _locust(url: str, env: dict[str, str], users: int, seconds: int, out: Path) 
                 rows.append({"name": r["Name"], "method": "failure", "error": r["Error"],
                              "requests": int(r["Occurrences"]), "failures": int(r["Occurrences"]),
                              "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0})  # fmt: skip
-    return rows
+    page_ms = [float(line.split("\t")[1]) for line in times.read_text().splitlines()]
+    return rows, page_ms
 
 
-def _pages_only(rows: list[dict]) -> dict[str, float]:
-    """The page-view requests (not signing in) taken together: p95 over their types,
-    weighted by count (the worst type's p95 and p99 too)."""
+def _pages_only(rows: list[dict], page_ms: list[float] | None = None) -> dict[str, float]:
+    """The page-view requests (not signing in) taken together: their p50/p95/p99 from
+    every page request's time (``page_ms``; the goal's figure), p95 over their types
+    weighted by count, and the worst type's p95 and p99."""
     pages = [r for r in rows if r["method"] in ("GET", "POST") and r["name"].endswith(PAGE_PARTS)]
     count = sum(r["requests"] for r in pages) or 1
+    pooled = {}
+    if page_ms and len(page_ms) > 1:
+        cuts = statistics.quantiles(page_ms, n=100, method="inclusive")
+        pooled = {"p50_ms": round(cuts[49]), "p95_ms": round(cuts[94]), "p99_ms": round(cuts[98])}
     return {
         "requests": sum(r["requests"] for r in pages),
         "failures": sum(r["failures"] for r in pages),
+        **pooled,
         "p95_ms_weighted": round(sum(r["p95_ms"] * r["requests"] for r in pages) / count, 1),
         "p95_ms_worst": max((r["p95_ms"] for r in pages), default=0.0),
         "p99_ms_worst": max((r["p99_ms"] for r in pages), default=0.0),
@@ -330,10 +345,10 @@ def run(snapshot: Path, la: str, users: int, seconds: int, compare: bool) -> dic
             with gunicorn(env, factory) as (url, master), RssSampler(master) as rss:
                 out = tmp / label
                 out.mkdir()
-                rows = _locust(url, env, users, seconds, out)
+                rows, page_ms = _locust(url, env, users, seconds, out)
             report[label] = {
                 "requests": rows,
-                "pages": _pages_only(rows),
+                "pages": _pages_only(rows, page_ms),
                 "rss_per_worker_mb": rss.report(),
             }
     if compare:

@@ -13,7 +13,10 @@ it and the shell's banner callback, with 1 to 3 seconds of think time between vi
 ``CSC_LOAD_AUTH=0`` (the comparison run, against a server with the sign-in layer taken
 off): no sign-in; the header ``X-Bench-User`` says whom each request reads as.
 Set by the runner: ``CSC_LOAD_PASSWORD``, ``CSC_LOAD_LA``, ``CSC_LOAD_KPI``,
-``CSC_LOAD_DISTRICT``.
+``CSC_LOAD_DISTRICT``; ``CSC_LOAD_TIMES``: a file where every page request's time (ms) is
+written when locust quits, one ``name<TAB>ms<TAB>ok`` line each, so that the runner takes
+the percentiles of page requests together (locust's own rows are per request type, or of
+every request, sign-ins included).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ import os
 import re
 from urllib.parse import quote
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 from bench.dashboard import router_body
+from bench.dashboard_load import PAGE_PARTS
 
 AUTH = os.environ.get("CSC_LOAD_AUTH", "1") != "0"
 LA = os.environ.get("CSC_LOAD_LA", "850")
@@ -32,6 +36,21 @@ KPI = os.environ.get("CSC_LOAD_KPI", "rhi_offered_pct")
 DISTRICT = os.environ.get("CSC_LOAD_DISTRICT", "")
 PASSWORD = os.environ.get("CSC_LOAD_PASSWORD", "")
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_TIMES: list[tuple[str, float, bool]] = []
+
+
+@events.request.add_listener
+def _record(name: str, response_time: float, exception=None, **_) -> None:
+    if name.endswith(PAGE_PARTS):
+        _TIMES.append((name, response_time, exception is None))
+
+
+@events.quitting.add_listener
+def _write_times(**_) -> None:
+    target = os.environ.get("CSC_LOAD_TIMES")
+    if target:
+        with open(target, "w") as handle:
+            handle.writelines(f"{n}\t{ms:.1f}\t{int(ok)}\n" for n, ms, ok in _TIMES)
 
 
 def banner_body(pathname: str, search: str) -> dict:
