@@ -8,8 +8,8 @@ extract for Hampshire and refreshes Hampshire's partition only, the way the land
 does (dbt and publish incremental by LA), three times (``--refreshes``), a new month each
 time; the medians are reported and compared. Each Dagster step is timed from the run's
 event log, and the dbt step split into dbt's own elapsed time (run_results.json) and the
-rest (dbt's start and parse, Dagster receiving the events); the peak resident memory of the process tree (the Dagster process and dbt) is sampled
-from /proc for each phase. For comparison it also times what an unpartitioned refresh
+rest (dbt's start and parse, Dagster receiving the events); the peak resident memory of
+the process tree (the Dagster process and dbt) is sampled from /proc for each phase. For comparison it also times what an unpartitioned refresh
 would pay on top: scanning every LA's extracts (all unchanged), and the GX checks over
 every LA's rows rather than one LA's.
 
