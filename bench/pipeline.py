@@ -195,18 +195,16 @@ def _materialize(
     return {**seconds, "total": total, "cpu_seconds": _cpu_seconds() - cpu}
 
 
-def dbt_elapsed(run_id: str, target: Path | None = None) -> float | None:
-    """dbt's elapsed time (``run_results.json``) of the dbt step of run ``run_id``, from
-    the target folder dagster-dbt names after the step and the run id's first 7
-    characters; None when there is none (dbt did not run, or the folder was pruned)."""
-    from pipelines.settings import DBT_PROJECT_DIR
+def dbt_elapsed(run_id: str, targets: Path | None = None) -> float | None:
+    """dbt's elapsed time (``run_results.json``) of the dbt step of run ``run_id``; None
+    when there is none (dbt did not run, or its target folder was pruned)."""
+    from pipelines.lib.dbt_manifest import run_target
 
-    target = target or DBT_PROJECT_DIR / os.getenv("DBT_TARGET_PATH", "target")
-    for folder in target.glob(f"csc_dbt_models-{run_id[:7]}-*"):
-        results = folder / "run_results.json"
-        if results.is_file():
-            return float(json.loads(results.read_text())["elapsed_time"])
-    return None
+    folder = run_target(run_id, targets=targets)
+    results = folder / "run_results.json" if folder else None
+    if results is None or not results.is_file():
+        return None
+    return float(json.loads(results.read_text())["elapsed_time"])
 
 
 def median_figures(runs: list[dict[str, float]]) -> dict[str, float]:

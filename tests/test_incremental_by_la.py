@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import shutil
 
 import dagster as dg
@@ -89,13 +88,11 @@ def la_chunk_size(size: int):
 def statements_of_run(result, model: str = "kpi_members") -> tuple[int, int]:
     """(create table, insert into) statements the dbt step of run ``result`` ran for ``model``.
 
-    dagster-dbt names a step's target folder after the op and the run id's first 7
-    characters; other test workers' dbt steps write their own folders alongside."""
-    from pipelines.settings import DBT_PROJECT_DIR
+    Found by run id, not as the newest folder: other test workers' dbt steps write
+    theirs alongside."""
+    from pipelines.lib.dbt_manifest import run_target
 
-    target = DBT_PROJECT_DIR / os.getenv("DBT_TARGET_PATH", "target")
-    [step] = target.glob(f"csc_dbt_models-{result.run_id[:7]}-*")
-    [sql] = (step / "run").rglob(f"{model}.sql")
+    [sql] = (run_target(result.run_id) / "run").rglob(f"{model}.sql")
     text = sql.read_text().lower()
     return text.count("create  table") + text.count("create table"), text.count("insert into")
 

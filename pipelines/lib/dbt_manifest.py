@@ -34,6 +34,23 @@ def manifest_path(project_dir: Path = DBT_PROJECT_DIR) -> Path:
     return project_dir / "target" / "manifest.json"
 
 
+def run_targets_dir(project_dir: Path = DBT_PROJECT_DIR) -> Path:
+    """Where dagster-dbt puts the target folder of each dbt invocation (``DBT_TARGET_PATH``,
+    relative to the project)."""
+    return project_dir / os.getenv("DBT_TARGET_PATH", "target")
+
+
+def run_target(
+    run_id: str, step: str = "csc_dbt_models", targets: Path | None = None
+) -> Path | None:
+    """The target folder of the dbt ``step`` of Dagster run ``run_id`` (dagster-dbt names it
+    after the step and the run id's first 7 characters; other runs' folders, such as those
+    of concurrent test workers, sit beside it); None when there is none (dbt did not run,
+    or the folder was pruned)."""
+    found = sorted((targets or run_targets_dir()).glob(f"{step}-{run_id[:7]}-*"))
+    return found[0] if found else None
+
+
 def _state_path(project_dir: Path) -> Path:
     return project_dir / "target" / "manifest.state.json"
 

@@ -18,6 +18,7 @@ from pipelines.defs.constants import DUCKDB_POOL, MONTHLY_FRESHNESS, OWNERS
 from pipelines.defs.partitions import LA_PARTITIONS
 from pipelines.defs.resources import dbt_project
 from pipelines.lib.builds import code_version, finish_build, start_build
+from pipelines.lib.dbt_manifest import run_targets_dir
 
 
 class CscDbtTranslator(DagsterDbtTranslator):
@@ -121,9 +122,9 @@ def csc_dbt_models(
     try:
         yield from dbt.cli(dbt_build_args(build.las), context=context).stream()
     finally:
-        # where dagster-dbt puts each invocation's target folder (relative to the project)
-        target_dir = Path(dbt_project.project_dir) / os.getenv("DBT_TARGET_PATH", "target")
-        prune_run_targets(target_dir, context.op_execution_context.op.name)
+        prune_run_targets(
+            run_targets_dir(Path(dbt_project.project_dir)), context.op_execution_context.op.name
+        )
     with duckdb.get_connection() as con:
         finish_build(con, build)
 
