@@ -34,7 +34,7 @@ help: ## List the targets
 # --compile-bytecode: the packages' bytecode is written once, here. Otherwise every process
 # (each Dagster run, each dbt call, each gunicorn worker) compiles dagster, GX, pandas and dbt
 # from source again wherever bytecode is not written (PYTHONDONTWRITEBYTECODE, a read-only
-# install): 16 s of CPU to import them, against 7 s (docs/performance.md).
+# install): 16 s of CPU to import them, against 7-8 s (docs/performance.md).
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)

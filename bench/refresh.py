@@ -13,8 +13,8 @@ in a fresh data folder and a fresh ``DAGSTER_HOME`` (both temporary):
   run's event log, the rest (start-up: imports, definitions, dbt manifest), the peak
   RSS of the largest process and the CPU seconds of all its processes (steadier than
   wall seconds when the machine is shared); ``to_publish_seconds``: from the start of
-  ``make`` to the serving snapshot published (the DfE readiness check runs after it, off the board's path,
-  and only when ``.venv-903`` exists: ``make validator``);
+  ``make`` to the serving snapshot published (the DfE readiness check runs after it, off
+  the board's path, and only when ``.venv-903`` exists: ``make validator``);
 - the ratios ``materialize / floor`` and ``to_publish / floor`` (issue 16: goal at most
   8x), and the machine's load average before and after (2 cores shared: read the ratios
   with it).
